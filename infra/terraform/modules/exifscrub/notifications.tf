@@ -1,0 +1,92 @@
+# How events of bucket A reach the function. Direct: S3 invokes the
+# function asynchronously, which needs a resource-based permission that
+# must exist before S3 accepts the notification. SQS: S3 sends to a queue
+# and an event source mapping polls it in batches; failed items are
+# reported one by one (ReportBatchItemFailures) and move to a dead letter
+# queue after sqs_max_receive_count deliveries.
+
+resource "aws_lambda_permission" "s3" {
+  count = local.via_sqs ? 0 : 1
+
+  statement_id   = "AllowInvokeFromSourceBucket"
+  action         = "lambda:InvokeFunction"
+  function_name  = aws_lambda_function.this.function_name
+  principal      = "s3.amazonaws.com"
+  source_arn     = aws_s3_bucket.this["source"].arn
+  source_account = local.account_id
+}
+
+resource "aws_sqs_queue" "events_dlq" {
+  count = local.via_sqs ? 1 : 0
+
+  name                      = "${var.name}-events-dlq"
+  message_retention_seconds = 1209600
+  sqs_managed_sse_enabled   = true
+  tags                      = var.tags
+}
+
+resource "aws_sqs_queue" "events" {
+  count = local.via_sqs ? 1 : 0
+
+  name = "${var.name}-events"
+  # Lambda's guidance: at least six times the function timeout, so a batch
+  # that is retried inside the poller does not reappear on the queue.
+  visibility_timeout_seconds = 6 * var.timeout
+  message_retention_seconds  = 345600
+  sqs_managed_sse_enabled    = true
+  redrive_policy = jsonencode({
+    deadLetterTargetArn = aws_sqs_queue.events_dlq[0].arn
+    maxReceiveCount     = var.sqs_max_receive_count
+  })
+  tags = var.tags
+}
+
+resource "aws_sqs_queue_policy" "events" {
+  count = local.via_sqs ? 1 : 0
+
+  queue_url = aws_sqs_queue.events[0].id
+  policy    = module.policies.event_queue_policy_json
+}
+
+resource "aws_lambda_event_source_mapping" "events" {
+  count = local.via_sqs ? 1 : 0
+
+  event_source_arn        = aws_sqs_queue.events[0].arn
+  function_name           = aws_lambda_function.this.arn
+  batch_size              = var.sqs_batch_size
+  function_response_types = ["ReportBatchItemFailures"]
+
+  # Lambda checks that the role may read the queue.
+  depends_on = [aws_iam_role_policy.function]
+}
+
+resource "aws_s3_bucket_notification" "source" {
+  bucket = aws_s3_bucket.this["source"].id
+
+  dynamic "lambda_function" {
+    for_each = local.via_sqs ? [] : local.jpeg_suffixes
+    content {
+      id                  = "scrub-${trimprefix(lambda_function.value, ".")}"
+      lambda_function_arn = aws_lambda_function.this.arn
+      events              = local.object_events
+      filter_suffix       = lambda_function.value
+    }
+  }
+
+  dynamic "queue" {
+    for_each = local.via_sqs ? local.jpeg_suffixes : []
+    content {
+      id            = "scrub-${trimprefix(queue.value, ".")}"
+      queue_arn     = aws_sqs_queue.events[0].arn
+      events        = local.object_events
+      filter_suffix = queue.value
+    }
+  }
+
+  # S3 tests the destination when the notification is saved and rejects it
+  # unless the function permission or queue policy is already in place.
+  depends_on = [
+    aws_lambda_permission.s3,
+    aws_sqs_queue_policy.events,
+  ]
+}

@@ -1,0 +1,150 @@
+// Evaluates the rendered exifscrub policies with AWS's policy evaluation
+// logic (@cloud-copilot/iam-simulate, used here only as a test tool) and
+// compares every decision with the access matrix below: user A, user B and
+// the function's role, each S3 action that matters, on bucket A, A/*,
+// bucket B and B/*. Each request carries the bucket policy of the bucket it
+// addresses, so explicit denies in bucket policies count.
+//
+// Does not model S3 Block Public Access, KMS key policies or SCPs; the
+// deployment uses none of them to grant access.
+//
+// Usage: node access_matrix.js RENDERED_POLICIES_JSON
+//   (the output of render_policies.sh with buckets photos-a and photos-b)
+
+"use strict";
+
+const fs = require("fs");
+const { runSimulation } = require("@cloud-copilot/iam-simulate");
+
+const ACCOUNT = "123456789012";
+const A = "arn:aws:s3:::photos-a";
+const B = "arn:aws:s3:::photos-b";
+const A_OBJECT = `${A}/holiday/IMG_0001.jpg`;
+const B_OBJECT = `${B}/holiday/IMG_0001.jpg`;
+
+const USER_A = `arn:aws:iam::${ACCOUNT}:user/exifscrub-user-a`;
+const USER_B = `arn:aws:iam::${ACCOUNT}:user/exifscrub-user-b`;
+// Lambda calls S3 with a session of the execution role.
+const FUNCTION = `arn:aws:sts::${ACCOUNT}:assumed-role/exifscrub-function/exifscrub`;
+
+const ALLOW = "Allowed";
+const IMPLICIT = "ImplicitlyDenied";
+const EXPLICIT = "ExplicitlyDenied";
+
+const BUCKET_ACTIONS = ["s3:ListBucket", "s3:GetBucketLocation", "s3:ListBucketVersions", "s3:PutBucketPolicy", "s3:PutBucketNotification", "s3:DeleteBucket"];
+const OBJECT_ACTIONS = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:GetObjectVersion", "s3:DeleteObjectVersion", "s3:PutObjectAcl", "s3:PutObjectTagging"];
+
+// Everything not listed for a principal and resource is expected to be
+// ImplicitlyDenied: no statement grants it.
+const GRANTS = {
+  "user A": {
+    principal: USER_A,
+    [A]: { "s3:ListBucket": ALLOW, "s3:GetBucketLocation": ALLOW },
+    [A_OBJECT]: { "s3:GetObject": ALLOW, "s3:PutObject": ALLOW, "s3:DeleteObject": ALLOW },
+  },
+  "user B": {
+    principal: USER_B,
+    [B]: { "s3:ListBucket": ALLOW },
+    [B_OBJECT]: { "s3:GetObject": ALLOW },
+  },
+  function: {
+    principal: FUNCTION,
+    // Bucket A's policy denies the role every write, so those are explicit.
+    [A]: { "s3:ListBucket": ALLOW, "s3:PutBucketPolicy": EXPLICIT, "s3:PutBucketNotification": EXPLICIT, "s3:DeleteBucket": EXPLICIT },
+    [A_OBJECT]: { "s3:GetObject": ALLOW, "s3:PutObject": EXPLICIT, "s3:DeleteObject": EXPLICIT, "s3:DeleteObjectVersion": EXPLICIT, "s3:PutObjectAcl": EXPLICIT, "s3:PutObjectTagging": EXPLICIT },
+    [B_OBJECT]: { "s3:GetObject": ALLOW, "s3:PutObject": ALLOW, "s3:DeleteObject": ALLOW },
+  },
+};
+
+function load_policies(file) {
+  const rendered = JSON.parse(fs.readFileSync(file, "utf8"));
+  const doc = (name) => {
+    if (typeof rendered[name] !== "string") throw new Error(`${file}: output ${name} is missing`);
+    return JSON.parse(rendered[name]);
+  };
+  return {
+    identity: { "user A": doc("user_a_policy_json"), "user B": doc("user_b_policy_json"), function: doc("function_policy_json") },
+    bucket: { [A]: doc("source_bucket_policy_json"), [B]: doc("destination_bucket_policy_json") },
+  };
+}
+
+function bucket_of(resource) {
+  return resource.startsWith(A) ? A : B;
+}
+
+// Returns the overall decision, or throws when the simulator rejects the
+// request (an action against the wrong resource type, an invalid policy).
+async function decide(principal, identity_policies, bucket_policy, action, resource, secure_transport) {
+  const result = await runSimulation({
+    identityPolicies: identity_policies.map((policy, i) => ({ name: `identity-${i}`, policy })),
+    serviceControlPolicies: [],
+    resourceControlPolicies: [],
+    resourcePolicy: bucket_policy,
+    request: {
+      action,
+      principal,
+      resource: { accountId: ACCOUNT, resource },
+      contextVariables: { "aws:SecureTransport": secure_transport ? "true" : "false" },
+    },
+  }, {});
+  if (result.resultType === "error") throw new Error(`${action} on ${resource}: simulator error ${JSON.stringify(result.errors)}`);
+  return result.overallResult;
+}
+
+function matrix_requests() {
+  const requests = [];
+  for (const [who, grants] of Object.entries(GRANTS)) {
+    for (const resource of [A, A_OBJECT, B, B_OBJECT]) {
+      const actions = resource === A || resource === B ? BUCKET_ACTIONS : OBJECT_ACTIONS;
+      for (const action of actions) {
+        const expected = (grants[resource] || {})[action] || IMPLICIT;
+        requests.push({ who, principal: grants.principal, action, resource, secure: true, expected });
+      }
+    }
+  }
+  // Without TLS, the bucket policies deny even what the identity allows.
+  requests.push({ who: "user A", principal: USER_A, action: "s3:PutObject", resource: A_OBJECT, secure: false, expected: EXPLICIT });
+  requests.push({ who: "user A", principal: USER_A, action: "s3:ListBucket", resource: A, secure: false, expected: EXPLICIT });
+  requests.push({ who: "user B", principal: USER_B, action: "s3:GetObject", resource: B_OBJECT, secure: false, expected: EXPLICIT });
+  requests.push({ who: "function", principal: FUNCTION, action: "s3:GetObject", resource: A_OBJECT, secure: false, expected: EXPLICIT });
+  requests.push({ who: "function", principal: FUNCTION, action: "s3:PutObject", resource: B_OBJECT, secure: false, expected: EXPLICIT });
+  return requests;
+}
+
+async function main(argv) {
+  if (argv.length !== 1) {
+    console.error("usage: node access_matrix.js RENDERED_POLICIES_JSON");
+    return 2;
+  }
+  const policies = load_policies(argv[0]);
+  let mismatches = 0;
+  const requests = matrix_requests();
+
+  for (const r of requests) {
+    const bucket_policy = policies.bucket[bucket_of(r.resource)];
+    const actual = await decide(r.principal, [policies.identity[r.who]], bucket_policy, r.action, r.resource, r.secure);
+    const ok = actual === r.expected;
+    if (!ok) mismatches += 1;
+    const where = r.resource.replace("arn:aws:s3:::", "");
+    const tls = r.secure ? "" : " (no TLS)";
+    console.log(`${ok ? "ok  " : "FAIL"} ${r.who.padEnd(8)} ${r.action.padEnd(26)} ${(where + tls).padEnd(38)} ${actual}${ok ? "" : `, expected ${r.expected}`}`);
+  }
+
+  // A broader policy attached to the role by mistake still cannot write to A.
+  const broader = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["s3:PutObject", "s3:DeleteObject"], Resource: [`${A}/*`] }] };
+  for (const action of ["s3:PutObject", "s3:DeleteObject"]) {
+    const actual = await decide(FUNCTION, [policies.identity.function, broader], policies.bucket[A], action, A_OBJECT, true);
+    const ok = actual === EXPLICIT;
+    if (!ok) mismatches += 1;
+    console.log(`${ok ? "ok  " : "FAIL"} function ${action.padEnd(26)} ${"photos-a/* (extra Allow attached)".padEnd(38)} ${actual}${ok ? "" : `, expected ${EXPLICIT}`}`);
+  }
+
+  const total = requests.length + 2;
+  console.log(`${total - mismatches} of ${total} decisions as specified`);
+  return mismatches === 0 ? 0 : 1;
+}
+
+main(process.argv.slice(2)).then((code) => process.exit(code), (error) => {
+  console.error(`access_matrix: ${error.message}`);
+  process.exit(2);
+});
