@@ -92,7 +92,7 @@ std::optional<int> read_exif_orientation(std::span<const std::uint8_t> app1_payl
   if (!count) return std::nullopt;
   const std::size_t entries = *ifd0 + 2;
   // The whole entry table must fit; a count past the end marks the IFD as
-  // malformed rather than letting a truncated table yield a partial answer.
+  // malformed rather than letting a truncated table yield a partial result.
   if (std::size_t{*count} * kIfdEntrySize > reader.size() - entries) return std::nullopt;
 
   // Only IFD0 is read and its next-IFD offset is never followed, so offset

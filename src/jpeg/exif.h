@@ -19,9 +19,10 @@ namespace exifscrub::jpeg {
 // orders ("II" and "MM").
 //
 // Returns the orientation (1-8), or std::nullopt when the tag is absent or the
-// EXIF is malformed: a missing or wrong header, an IFD offset or entry table
-// past the end, a tag whose type is not SHORT or whose count is not 1, or a
-// value outside 1-8. Reads only within app1_payload, never throws.
+// EXIF is malformed. Malformed means a missing or wrong header, an IFD offset
+// or entry table past the end, a tag whose type is not SHORT or whose count is
+// not 1, disagreeing duplicate tags, or a value outside 1-8. Reads only within
+// app1_payload and never throws.
 std::optional<int> read_exif_orientation(std::span<const std::uint8_t> app1_payload);
 
 // Builds a complete APP1 segment (FF E1, length, "Exif\0\0", a big-endian TIFF

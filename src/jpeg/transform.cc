@@ -3,12 +3,15 @@
 //
 // Facts about libjpeg-turbo 2.1.5 (Debian 12) that this file relies on, each
 // checked by tests/jpeg/transform_test.cc:
-// - With TJXOPT_COPYNONE the output holds SOI, a JFIF APP0 for YCbCr and
+// - With TJXOPT_COPYNONE the output contains SOI, a JFIF APP0 for YCbCr and
 //   grayscale images or an Adobe APP14 for CMYK/YCCK, DQT, SOF, DHT, SOS and
 //   EOI. libjpeg writes those itself; no input marker is copied.
 // - A progressive input comes out baseline unless TJXOPT_PROGRESSIVE is set,
 //   so the option is set for progressive inputs. Arithmetic-coded inputs come
 //   out Huffman-coded, which every decoder reads.
+// - tjTransform rejects inputs whose sampling factors TurboJPEG cannot name
+//   ("Could not determine subsampling type"), such as 1x4 luma sampling,
+//   although jpegtran transforms them. Such images fail with TransformFailed.
 // - A TurboJPEG handle is not thread-safe but is cheap, so each call creates
 //   and destroys its own. Output buffers come from tjAlloc and go to tjFree.
 #include "jpeg/transform.h"
@@ -37,6 +40,8 @@ using Buffer = std::unique_ptr<unsigned char, BufferDeleter>;
 struct FrameHeader {
   std::uint64_t offset = 0;
   std::uint8_t marker = 0;
+  int width = 0;
+  int height = 0;
 };
 
 bool is_frame_marker(std::uint8_t marker) {
@@ -45,8 +50,11 @@ bool is_frame_marker(std::uint8_t marker) {
 }
 
 // Walks from SOI to the first SOFn. Returns std::nullopt for anything it does
-// not recognise; libjpeg-turbo then reports the problem in its own words, and
-// the pixel limit is still enforced on the dimensions that it reads.
+// not recognise; libjpeg-turbo then reports the problem in its own words, or
+// supplies the dimensions for the pixel limit. The dimensions are read here
+// rather than with tjDecompressHeader3 because TurboJPEG 2.1 rejects sampling
+// factors it cannot name, and tjTransform itself writes such images: a 4:1:1
+// image rotated by 90 degrees comes out with 1x4 luma sampling.
 std::optional<FrameHeader> find_frame_header(std::span<const std::uint8_t> jpeg) {
   if (jpeg.size() < 4 || jpeg[0] != 0xFF || jpeg[1] != 0xD8) return std::nullopt;
   std::size_t pos = 2;
@@ -58,7 +66,13 @@ std::optional<FrameHeader> find_frame_header(std::span<const std::uint8_t> jpeg)
       ++pos;
       continue;
     }
-    if (is_frame_marker(marker)) return FrameHeader{pos, marker};
+    if (is_frame_marker(marker)) {
+      // SOFn: length (2), precision (1), height (2), width (2).
+      if (pos + 9 > jpeg.size()) return std::nullopt;
+      const int height = jpeg[pos + 5] << 8 | jpeg[pos + 6];
+      const int width = jpeg[pos + 7] << 8 | jpeg[pos + 8];
+      return FrameHeader{pos, marker, width, height};
+    }
     if (marker == 0xDA || marker == 0xD9 || marker == 0xD8) return std::nullopt;
     const std::size_t length = std::size_t{jpeg[pos + 2]} << 8 | jpeg[pos + 3];
     if (length < 2) return std::nullopt;
@@ -120,15 +134,20 @@ Result<TransformResult> transform_to_upright(std::span<const std::uint8_t> jpeg,
   Handle handle(tjInitTransform());
   if (!handle) return transform_error(nullptr, "creating the TurboJPEG instance");
 
-  // jpeg_read_header stops at the first SOS and allocates no sample or
-  // coefficient memory, so the limit is checked before the image costs anything.
-  int width = 0, height = 0, subsampling = 0, colorspace = 0;
   auto* source = const_cast<unsigned char*>(jpeg.data());  // TurboJPEG 2.1 is not const-correct
-  if (tjDecompressHeader3(handle.get(), source, jpeg.size(), &width, &height, &subsampling,
-                          &colorspace) != 0) {
-    return transform_error(handle.get(), "reading the header");
-  }
   const auto frame = find_frame_header(jpeg);
+  int width = frame ? frame->width : 0;
+  int height = frame ? frame->height : 0;
+  if (!frame) {
+    // jpeg_read_header stops at the first SOS and allocates no sample or
+    // coefficient memory, so the limit is still checked before the image
+    // costs anything.
+    int subsampling = 0, colorspace = 0;
+    if (tjDecompressHeader3(handle.get(), source, jpeg.size(), &width, &height, &subsampling,
+                            &colorspace) != 0) {
+      return transform_error(handle.get(), "reading the header");
+    }
+  }
   if (std::uint64_t(width) * std::uint64_t(height) > max_pixels) {
     return too_large_error(frame, width, height, max_pixels);
   }
@@ -153,11 +172,13 @@ Result<TransformResult> transform_to_upright(std::span<const std::uint8_t> jpeg,
 
   TransformResult result;
   result.jpeg.assign(owned.get(), owned.get() + output_size);
-  int out_width = 0, out_height = 0;
-  if (tjDecompressHeader3(handle.get(), owned.get(), output_size, &out_width, &out_height,
-                          &subsampling, &colorspace) != 0) {
-    return transform_error(handle.get(), "reading the transformed header");
+  const auto output_frame = find_frame_header(result.jpeg);
+  if (!output_frame) {
+    return Error{ErrorKind::TransformFailed, 0, std::nullopt,
+                 "lossless transform failed: the output has no frame header"};
   }
+  const int out_width = output_frame->width;
+  const int out_height = output_frame->height;
   // Trimmed counts are measured on the output rather than predicted from the
   // MCU size, in the output's orientation.
   const bool swapped = swaps_axes(*operation);
