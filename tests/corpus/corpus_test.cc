@@ -1,0 +1,363 @@
+// Runs the scrubber over every third-party JPEG under EXIFSCRUB_CORPUS_DIR and
+// every generated fixture in EXIFSCRUB_FIXTURE_DIR, and judges each result
+// with the oracles in oracles.h:
+//   - a rejection must be typed, and an input that libjpeg-turbo decodes
+//     without a warning must never be rejected;
+//   - an accepted output must carry no metadata that exiftool can see outside
+//     the kept groups, no forbidden segment anywhere (marker walk), must decode,
+//     must have exactly the pixels of libjpeg-turbo's own lossless transform of
+//     the input (or of the input itself when there is no orientation), must be
+//     a fixed point of the scrubber, and must equal the stream scrubber's output.
+// Fixtures also carry exact expectations from their manifest.json.
+//
+// Does not time anything; speed is measured under bench/.
+#include <gtest/gtest.h>
+#include <turbojpeg.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "jpeg/error.h"
+#include "jpeg/scrub.h"
+#include "oracles.h"
+
+namespace exifscrub::corpus {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Outcome {
+  std::string name;                    // path relative to the input root
+  bool valid_input = false;            // libjpeg-turbo decodes it without a warning
+  std::optional<jpeg::Error> rejection;
+  std::optional<fs::path> output;      // the scrubbed file, for the exiftool pass
+  std::vector<std::string> problems;   // each one fails the test
+  std::vector<std::string> leftover_tags;
+  bool pixel_mismatch = false;
+};
+
+std::optional<fs::path> env_path(const char* name) {
+  const char* value = std::getenv(name);
+  if (value == nullptr || *value == '\0' || !fs::is_directory(value)) return std::nullopt;
+  return fs::path(value);
+}
+
+fs::path work_dir(const std::string& run_name) {
+  const char* value = std::getenv("EXIFSCRUB_CORPUS_WORK_DIR");
+  fs::path dir = (value != nullptr && *value != '\0') ? fs::path(value) : fs::temp_directory_path() / "exifscrub-corpus";
+  dir /= run_name;
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  return dir;
+}
+
+std::vector<fs::path> list_files(const fs::path& root) {
+  std::vector<fs::path> files;
+  for (const auto& entry : fs::recursive_directory_iterator(root)) {
+    if (entry.is_regular_file()) files.push_back(entry.path());
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+// Feeds the input in chunks of varying size so that segment, scan and trailer
+// boundaries fall at many different places within the chunks.
+jpeg::Result<std::vector<std::uint8_t>> scrub_as_stream(Bytes input, const jpeg::ScrubOptions& options) {
+  static constexpr std::size_t kChunkSizes[] = {1, 5, 4096, 3, 65536, 17, 1 << 20};
+  std::vector<std::uint8_t> output;
+  jpeg::StreamScrubber scrubber(options, [&output](Bytes piece) { output.insert(output.end(), piece.begin(), piece.end()); });
+  std::size_t at = 0;
+  for (std::size_t i = 0; at < input.size(); ++i) {
+    const std::size_t size = std::min(kChunkSizes[i % std::size(kChunkSizes)], input.size() - at);
+    if (auto status = scrubber.write(input.subspan(at, size)); !status.ok()) return status.error();
+    at += size;
+  }
+  if (auto status = scrubber.finish(); !status.ok()) return status.error();
+  return output;
+}
+
+std::string describe(const jpeg::Error& error) {
+  return std::string(jpeg::error_kind_name(error.kind)) + " at offset " + std::to_string(error.offset) + ": " +
+         error.message;
+}
+
+bool same_pixels(const Decoded& a, const Decoded& b) {
+  return a.width == b.width && a.height == b.height && a.pixel_format == b.pixel_format && a.pixels == b.pixels;
+}
+
+// Compares the output's pixels with libjpeg-turbo's transform (or plain decode) of the input.
+void check_pixels(Bytes input, Bytes output, int orientation, Outcome& outcome) {
+  std::string error;
+  const auto decoded_output = decode(output, false, error);
+  if (!decoded_output) {
+    outcome.problems.push_back("libjpeg-turbo cannot decode the output: " + error);
+    return;
+  }
+  const int op = transform_op_for_orientation(orientation);
+  std::optional<std::vector<std::uint8_t>> reference;
+  if (op != TJXOP_NONE) {
+    reference = reference_transform(input, op, error);
+    if (!reference) {
+      outcome.problems.push_back("reference transform of the input failed: " + error);
+      return;
+    }
+  }
+  const auto decoded_reference = decode(reference ? Bytes(*reference) : input, false, error);
+  if (!decoded_reference) {
+    outcome.problems.push_back("accepted an input whose pixels libjpeg-turbo cannot decode: " + error);
+    return;
+  }
+  if (!same_pixels(*decoded_output, *decoded_reference)) {
+    outcome.pixel_mismatch = true;
+    outcome.problems.push_back("pixels differ from the reference for orientation " + std::to_string(orientation) +
+                               ": output " + std::to_string(decoded_output->width) + "x" +
+                               std::to_string(decoded_output->height) + ", reference " +
+                               std::to_string(decoded_reference->width) + "x" +
+                               std::to_string(decoded_reference->height));
+  }
+}
+
+void check_accepted(Bytes input, const jpeg::ScrubOutput& scrubbed, int orientation,
+                    const jpeg::Result<std::vector<std::uint8_t>>& streamed, const jpeg::ScrubOptions& options,
+                    Outcome& outcome) {
+  const Bytes output = scrubbed.jpeg;
+  for (auto& problem : find_forbidden_structure(output)) outcome.problems.push_back("structure: " + problem);
+  if (auto verified = jpeg::verify_clean(output); !verified.ok()) {
+    outcome.problems.push_back("verify_clean rejects the output: " + describe(verified.error()));
+  }
+  if (scrubbed.report.orientation.value_or(1) != orientation) {
+    outcome.problems.push_back("report.orientation is " + std::to_string(scrubbed.report.orientation.value_or(1)) +
+                               ", exiftool reads " + std::to_string(orientation));
+  }
+  check_pixels(input, output, orientation, outcome);
+
+  const auto again = jpeg::scrub(output, options);
+  if (!again.ok()) {
+    outcome.problems.push_back("scrubbing the output again is rejected: " + describe(again.error()));
+  } else if (again.value().jpeg != scrubbed.jpeg) {
+    outcome.problems.push_back("not idempotent: scrubbing the output changes it");
+  }
+  if (!streamed.ok()) {
+    outcome.problems.push_back("stream mode rejects what buffer mode accepts: " + describe(streamed.error()));
+  } else if (streamed.value() != scrubbed.jpeg) {
+    outcome.problems.push_back("stream output (" + std::to_string(streamed.value().size()) +
+                               " bytes) differs from buffer output (" + std::to_string(scrubbed.jpeg.size()) +
+                               " bytes)");
+  }
+}
+
+Outcome check_file(const fs::path& path, const std::string& name, int orientation, const fs::path& out_dir,
+                   std::size_t index) {
+  Outcome outcome;
+  outcome.name = name;
+  const std::vector<std::uint8_t> input = read_file(path);
+  std::string decode_error;
+  outcome.valid_input = decode(input, true, decode_error).has_value();
+
+  const jpeg::ScrubOptions options;  // the defaults the Lambda uses: apply orientation, keep ICC
+  const auto scrubbed = jpeg::scrub(input, options);
+  const auto streamed = scrub_as_stream(input, options);
+  if (!scrubbed.ok()) {
+    outcome.rejection = scrubbed.error();
+    if (outcome.valid_input) outcome.problems.push_back("valid input rejected: " + describe(scrubbed.error()));
+    if (streamed.ok()) {
+      outcome.problems.push_back("stream mode accepts what buffer mode rejects");
+    } else if (streamed.error().kind != scrubbed.error().kind) {
+      outcome.problems.push_back("stream mode rejects with " + describe(streamed.error()) + ", buffer mode with " +
+                                 describe(scrubbed.error()));
+    }
+    return outcome;
+  }
+
+  check_accepted(input, scrubbed.value(), orientation, streamed, options, outcome);
+  outcome.output = out_dir / (std::to_string(index) + ".jpg");
+  write_file(*outcome.output, scrubbed.value().jpeg);
+  return outcome;
+}
+
+// Reads IFD0:Orientation of every input in one exiftool run; 1 where absent or invalid.
+std::vector<int> read_orientations(const std::vector<fs::path>& inputs) {
+  std::string error;
+  const auto json = run_exiftool(inputs, {"-n", "-IFD0:Orientation"}, error);
+  if (!json) {
+    ADD_FAILURE() << "reading orientations: " << error;
+    return std::vector<int>(inputs.size(), 1);
+  }
+  std::vector<int> orientations;
+  for (const auto& object : *json) {
+    const auto found = object.find("IFD0:Orientation");
+    const bool usable = found != object.end() && found->is_number_integer() && *found >= 1 && *found <= 8;
+    orientations.push_back(usable ? found->get<int>() : 1);
+  }
+  return orientations;
+}
+
+// Runs exiftool once over all outputs and records every leftover tag. Returns
+// exiftool's object for each accepted file, keyed by Outcome::name.
+std::map<std::string, nlohmann::json> check_leftover_tags(std::vector<Outcome>& outcomes) {
+  std::vector<fs::path> outputs;
+  std::map<std::string, Outcome*> by_output;
+  for (auto& outcome : outcomes) {
+    if (!outcome.output) continue;
+    outputs.push_back(*outcome.output);
+    by_output[outcome.output->string()] = &outcome;
+  }
+  std::map<std::string, nlohmann::json> tags;
+  if (outputs.empty()) return tags;
+
+  std::string error;
+  const auto json = run_exiftool(outputs, {}, error);
+  if (!json || json->size() != outputs.size()) {
+    ADD_FAILURE() << "exiftool did not report every output: " << error;
+    return tags;
+  }
+  for (const auto& object : *json) {
+    Outcome* outcome = by_output.at(object.at("SourceFile").get<std::string>());
+    outcome->leftover_tags = find_leftover_tags(object);
+    for (const auto& tag : outcome->leftover_tags) outcome->problems.push_back("leftover tag " + tag);
+    tags[outcome->name] = object;
+  }
+  return tags;
+}
+
+struct Summary {
+  int accepted = 0;
+  std::map<std::string, int> rejected_by_kind;
+  int valid_rejected = 0;
+  int pixel_mismatches = 0;
+  int files_with_leftover_tags = 0;
+  int files_with_problems = 0;
+};
+
+Summary summarize(const std::vector<Outcome>& outcomes) {
+  Summary summary;
+  for (const auto& outcome : outcomes) {
+    if (outcome.rejection) {
+      ++summary.rejected_by_kind[std::string(jpeg::error_kind_name(outcome.rejection->kind))];
+      if (outcome.valid_input) ++summary.valid_rejected;
+    } else {
+      ++summary.accepted;
+    }
+    if (outcome.pixel_mismatch) ++summary.pixel_mismatches;
+    if (!outcome.leftover_tags.empty()) ++summary.files_with_leftover_tags;
+    if (!outcome.problems.empty()) ++summary.files_with_problems;
+  }
+  return summary;
+}
+
+void print_summary(const std::string& title, const std::vector<Outcome>& outcomes) {
+  const Summary summary = summarize(outcomes);
+  std::cout << title << ": " << outcomes.size() << " files, " << summary.accepted << " accepted\n";
+  for (const auto& [kind, count] : summary.rejected_by_kind) std::cout << "  rejected " << kind << ": " << count << "\n";
+  std::cout << "  valid inputs rejected: " << summary.valid_rejected << "\n"
+            << "  pixel mismatches: " << summary.pixel_mismatches << "\n"
+            << "  files with leftover tags: " << summary.files_with_leftover_tags << "\n"
+            << "  files with any problem: " << summary.files_with_problems << "\n";
+  for (const auto& outcome : outcomes) {
+    if (outcome.rejection) std::cout << "  [rejected] " << outcome.name << ": " << describe(*outcome.rejection) << "\n";
+  }
+}
+
+void report_problems(const std::vector<Outcome>& outcomes) {
+  for (const auto& outcome : outcomes) {
+    for (const auto& problem : outcome.problems) ADD_FAILURE() << outcome.name << ": " << problem;
+  }
+}
+
+TEST(Corpus, EveryFileIsCleanedOrRejected) {
+  const auto root = env_path("EXIFSCRUB_CORPUS_DIR");
+  if (!root) GTEST_SKIP() << "EXIFSCRUB_CORPUS_DIR is unset or not a folder; configure with -DEXIFSCRUB_CORPUS_DIR=...";
+  const auto inputs = list_files(*root);
+  ASSERT_FALSE(inputs.empty()) << *root << " contains no files";
+
+  const fs::path out_dir = work_dir("corpus");
+  const std::vector<int> orientations = read_orientations(inputs);
+  std::vector<Outcome> outcomes;
+  for (std::size_t i = 0; i < inputs.size(); ++i) {
+    outcomes.push_back(check_file(inputs[i], fs::relative(inputs[i], *root).string(), orientations[i], out_dir, i));
+  }
+  check_leftover_tags(outcomes);
+
+  print_summary("corpus", outcomes);
+  report_problems(outcomes);
+}
+
+struct FixtureEntry {
+  std::string file;
+  std::vector<std::string> contains;
+  int orientation = 1;
+  std::string expect;  // "clean" or "reject:<kind>"
+};
+
+std::vector<FixtureEntry> read_manifest(const fs::path& dir) {
+  std::ifstream in(dir / "manifest.json");
+  const auto json = nlohmann::json::parse(in, nullptr, false);
+  std::vector<FixtureEntry> entries;
+  if (json.is_discarded()) return entries;
+  for (const auto& item : json.at("files")) {
+    entries.push_back({item.at("file"), item.at("contains"), item.at("orientation"), item.at("expect")});
+  }
+  return entries;
+}
+
+bool contains(const std::vector<std::string>& facts, const std::string& fact) {
+  return std::find(facts.begin(), facts.end(), fact) != facts.end();
+}
+
+// Checks a fixture's outcome against its manifest entry and the kept groups exiftool reports.
+void check_expectation(const FixtureEntry& entry, Outcome& outcome, const std::map<std::string, nlohmann::json>& tags) {
+  if (entry.expect.rfind("reject:", 0) == 0) {
+    const std::string kind = entry.expect.substr(7);
+    if (!outcome.rejection) {
+      outcome.problems.push_back("accepted, expected rejection " + kind);
+    } else if (jpeg::error_kind_name(outcome.rejection->kind) != kind) {
+      outcome.problems.push_back("rejected with " + describe(*outcome.rejection) + ", expected " + kind);
+    }
+    return;
+  }
+  if (outcome.rejection) {
+    outcome.problems.push_back("rejected with " + describe(*outcome.rejection) + ", expected a clean output");
+    return;
+  }
+  const auto found = tags.find(entry.file);
+  if (found == tags.end()) return;  // check_leftover_tags has already failed the test
+  const auto& object = found->second;
+  const bool has_icc = object.contains("ICC-header:ProfileVersion");
+  const bool has_adobe = object.contains("Adobe:ColorTransform");
+  if (contains(entry.contains, "icc") != has_icc) {
+    outcome.problems.push_back(has_icc ? "output gained an ICC profile" : "the ICC profile was not kept");
+  }
+  if (contains(entry.contains, "adobe") != has_adobe) {
+    outcome.problems.push_back(has_adobe ? "output gained an Adobe APP14" : "the Adobe APP14 was not kept");
+  }
+}
+
+TEST(Fixtures, EachFileMeetsItsManifest) {
+  const auto dir = env_path("EXIFSCRUB_FIXTURE_DIR");
+  if (!dir) GTEST_SKIP() << "EXIFSCRUB_FIXTURE_DIR is unset or not a folder; the fixtures.generate test creates it";
+  const auto entries = read_manifest(*dir);
+  ASSERT_FALSE(entries.empty()) << (*dir / "manifest.json") << " is missing, invalid or empty";
+
+  const fs::path out_dir = work_dir("fixtures");
+  std::vector<Outcome> outcomes;
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    outcomes.push_back(check_file(*dir / entries[i].file, entries[i].file, entries[i].orientation, out_dir, i));
+  }
+  const auto tags = check_leftover_tags(outcomes);
+  for (std::size_t i = 0; i < entries.size(); ++i) check_expectation(entries[i], outcomes[i], tags);
+
+  print_summary("fixtures", outcomes);
+  report_problems(outcomes);
+}
+
+}  // namespace
+}  // namespace exifscrub::corpus
