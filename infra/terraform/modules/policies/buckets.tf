@@ -15,7 +15,6 @@ locals {
           "s3:AbortMultipartUpload",
           "s3:Delete*",
           "s3:Put*",
-          "s3:ReplicateObject",
           "s3:RestoreObject",
         ]
         Resource = [local.source_bucket_arn, local.source_objects_arn]

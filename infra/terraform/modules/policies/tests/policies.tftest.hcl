@@ -141,7 +141,7 @@ run "bucket_policies_deny_requests_without_tls" {
       for s in jsondecode(output.source_bucket_policy_json).Statement : [s.Principal, s.Action]
       if s.Sid == "DenyFunctionWrites"
       ] == [
-      [{ AWS = "arn:aws:iam::123456789012:role/exifscrub" }, ["s3:AbortMultipartUpload", "s3:Delete*", "s3:Put*", "s3:ReplicateObject", "s3:RestoreObject"]],
+      [{ AWS = "arn:aws:iam::123456789012:role/exifscrub" }, ["s3:AbortMultipartUpload", "s3:Delete*", "s3:Put*", "s3:RestoreObject"]],
     ]
     error_message = "bucket A does not deny the function role its writes: ${output.source_bucket_policy_json}"
   }
