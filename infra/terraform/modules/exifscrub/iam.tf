@@ -48,14 +48,20 @@ resource "aws_iam_user" "a" {
   count = var.create_users ? 1 : 0
 
   name = "${var.name}-user-a"
-  tags = var.tags
+  # Access keys are issued outside Terraform, so destroy must remove them
+  # too or IAM rejects DeleteUser with DeleteConflict.
+  force_destroy = true
+  tags          = var.tags
 }
 
 resource "aws_iam_user" "b" {
   count = var.create_users ? 1 : 0
 
   name = "${var.name}-user-b"
-  tags = var.tags
+  # Access keys are issued outside Terraform, so destroy must remove them
+  # too or IAM rejects DeleteUser with DeleteConflict.
+  force_destroy = true
+  tags          = var.tags
 }
 
 resource "aws_iam_user_group_membership" "a" {

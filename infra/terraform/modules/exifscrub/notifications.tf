@@ -29,8 +29,8 @@ resource "aws_sqs_queue" "events" {
   count = local.via_sqs ? 1 : 0
 
   name = "${var.name}-events"
-  # Lambda's guidance: at least six times the function timeout, so a batch
-  # that is retried inside the poller does not reappear on the queue.
+  # AWS recommends at least six times the function timeout, so a batch that
+  # Lambda retries after throttling does not reappear while in flight.
   visibility_timeout_seconds = 6 * var.timeout
   message_retention_seconds  = 345600
   sqs_managed_sse_enabled    = true

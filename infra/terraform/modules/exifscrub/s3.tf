@@ -96,3 +96,11 @@ resource "aws_s3_bucket_policy" "this" {
   # they run at the same time.
   depends_on = [aws_s3_bucket_public_access_block.this]
 }
+
+resource "aws_s3_bucket_logging" "this" {
+  for_each = var.access_log_bucket_name == null ? {} : aws_s3_bucket.this
+
+  bucket        = each.value.id
+  target_bucket = var.access_log_bucket_name
+  target_prefix = "${each.value.id}/"
+}

@@ -177,6 +177,17 @@ variable "force_destroy" {
   default     = false
 }
 
+variable "access_log_bucket_name" {
+  description = "Existing bucket that receives S3 server access logs of both buckets (under <bucket name>/), or null for no access logs. It must allow logging.s3.amazonaws.com to write."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.access_log_bucket_name == null || can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.access_log_bucket_name))
+    error_message = "access_log_bucket_name must be null or a valid S3 bucket name."
+  }
+}
+
 variable "event_delivery" {
   description = "How S3 events reach the function: direct (S3 invokes it asynchronously, retries and a failure queue) or sqs (through a queue with a dead letter queue, in batches)."
   type        = string
