@@ -25,7 +25,8 @@
 #                                 'local-rgw.sh up --env-file'); then 'up' starts no RGW and
 #                                 'down' leaves it running
 #   RGW_DIR [$STACK_DIR/rgw], RGW_PORT, MON_V2_PORT, MON_V1_PORT, OSD_PORT_MIN, OSD_PORT_MAX,
-#   SOURCE_BUCKET, DEST_BUCKET    passed to scripts/local-rgw.sh
+#   SOURCE_BUCKET, DEST_BUCKET    passed to scripts/local-rgw.sh, or with STACK_RGW_ENV, buckets
+#                                 on that RGW to use in place of its own (they must exist)
 #   ORIENTATION, KEEP_ICC, MAX_OBJECT_BYTES, LOG_LEVEL  passed to the bootstrap
 #
 # Ceph RGW 16.2 bucket notifications, as found on Debian 12's 16.2.15:
@@ -152,6 +153,9 @@ start_rgw() {
   if [[ -n ${STACK_RGW_ENV:-} ]]; then
     [[ -r $STACK_RGW_ENV ]] || die "STACK_RGW_ENV=$STACK_RGW_ENV is not readable"
     cp "$STACK_RGW_ENV" "$STACK_DIR/rgw.env"
+    # On a shared RGW the caller may bring its own buckets (they must exist).
+    [[ -z ${SOURCE_BUCKET:-} ]] || echo "export SOURCE_BUCKET=$SOURCE_BUCKET" >>"$STACK_DIR/rgw.env"
+    [[ -z ${DEST_BUCKET:-} ]] || echo "export DEST_BUCKET=$DEST_BUCKET" >>"$STACK_DIR/rgw.env"
     echo "RGW_STARTED=0" >>"$state"
   else
     log "starting Ceph RGW in $RGW_DIR"

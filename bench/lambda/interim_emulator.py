@@ -58,6 +58,7 @@ class State:
         self.queue = queue.Queue()
         self.timeout_s = timeout_s
         self.in_flight = {}
+        self.pending = 0  # invocations queued, running or waiting for a retry
         self.counters = {"invocations": 0, "completed": 0, "errors": 0,
                          "retries": 0, "function_errors": 0, "timeouts": 0,
                          "init_errors": 0, "rgw_notifications": 0,
@@ -75,6 +76,7 @@ class State:
         with self.lock:
             if invocation.attempt == 0:
                 self.counters["invocations"] += 1
+                self.pending += 1
         self.queue.put(invocation)
 
     def finish(self, invocation, ok, status, body):
@@ -94,6 +96,7 @@ class State:
             self.queue.put(invocation)
             return
         with self.lock:
+            self.pending -= 1
             self.counters["completed" if ok else "errors"] += 1
             if not ok:
                 self.failed.append({"request_id": invocation.request_id,
@@ -107,8 +110,10 @@ class State:
         with self.lock:
             durations = sorted(self.durations_ms)
             status = dict(self.counters)
-            status["queue_length"] = self.queue.qsize()
-            status["in_flight"] = len(self.in_flight)
+            # pending is exact; the split between queued and running is not, because the
+            # queue is read without this lock.
+            status["queue_length"] = min(self.queue.qsize(), self.pending)
+            status["in_flight"] = self.pending - status["queue_length"]
             status["processes"] = [dict(p) for p in self.processes]
             status["failed"] = list(self.failed)
         for p in status["processes"]:
