@@ -183,49 +183,77 @@ required_glibc() {
   echo "${version:--}"
 }
 
-# Prints the highest GLIBC_x.y symbol version that the bootstrap and the
-# bundled libraries outside glibc require: the oldest system glibc that
-# could have run them without the bundled one.
-max_glibc_version() {
-  local stage=$1 file
-  for file in "$stage/bootstrap" "$stage"/lib/*; do
-    case ${file##*/} in
-      ld-linux-*.so.* | libc.so.* | libm.so.* | libresolv.so.* | libpthread.so.* | libdl.so.* | librt.so.*) continue ;;
-    esac
-    required_glibc "$file"
-  done | grep -v '^-$' | sort -V -u | tail -n 1
+# Tells whether a staged file is part of glibc itself, whose own symbol
+# versions say nothing about the glibc it needs.
+is_glibc_file() {
+  case ${1##*/} in
+    ld-linux-*.so.* | libc.so.* | libm.so.* | libresolv.so.* | libpthread.so.* | libdl.so.* | librt.so.*) return 0 ;;
+  esac
+  return 1
 }
 
-# Prints package=version of the Debian package that installed a library.
-# Debian 12 merged /lib into /usr/lib, but dpkg records each file under the
-# path its package used, so both spellings are tried.
-debian_package() {
-  local listed=$1 real candidate owner
-  real=$(readlink -f "$listed")
-  for candidate in "$listed" "$real" "${real#/usr}"; do
-    owner=$(dpkg-query -S "$candidate" 2>/dev/null | head -n 1 | cut -d: -f1) || true
-    if [[ -n $owner ]]; then
-      echo "$owner=$(dpkg-query -W -f='${Version}' "$owner" 2>/dev/null | head -n 1)"
-      return
+# Prints "entry<TAB>package=version" for every staged library, with two
+# dpkg queries in all. Debian 12 merged /lib into /usr/lib, but dpkg records
+# each file under the path its package used, so both spellings are looked up.
+debian_packages() {
+  local sources=$1 entry path real package file version
+  local -A owner_of version_of
+  local -a candidates=() packages=()
+  while IFS=$'\t' read -r entry path; do
+    real=$(readlink -f "$path")
+    candidates+=("$path" "$real" "${real#/usr}")
+  done <"$sources"
+
+  # dpkg-query -S exits 1 when one path is unknown but still prints the others.
+  while IFS=$'\t' read -r package file; do
+    [[ -n ${owner_of[$file]:-} ]] || owner_of[$file]=$package
+  done < <(dpkg-query -S "${candidates[@]}" 2>/dev/null | sed -n 's/^\([^:, ]*\)[^/]*: \(\/.*\)$/\1\t\2/p')
+  mapfile -t packages < <(printf '%s\n' "${owner_of[@]}" | sort -u)
+  if ((${#packages[@]})); then
+    while IFS=$'\t' read -r package version; do
+      [[ -n ${version_of[$package]:-} ]] || version_of[$package]=$version
+    done < <(dpkg-query -W -f='${Package}\t${Version}\n' "${packages[@]}" 2>/dev/null)
+  fi
+
+  while IFS=$'\t' read -r entry path; do
+    real=$(readlink -f "$path")
+    package=${owner_of[$path]:-${owner_of[$real]:-${owner_of[${real#/usr}]:-}}}
+    if [[ -n $package ]]; then
+      printf '%s\t%s=%s\n' "$entry" "$package" "${version_of[$package]:-unknown}"
+    else
+      printf '%s\tnot from a Debian package\n' "$entry"
     fi
-  done
-  echo "not from a Debian package"
+  done <"$sources"
 }
 
+# Writes one line per zip entry (mode, size, SHA-256, highest GLIBC_ version
+# required, Debian package) and sets max_glibc to the highest GLIBC_ version
+# that the files outside glibc require: the oldest system glibc that could
+# have run them without the bundled one.
 write_manifest() {
-  local stage=$1 manifest=$2 glibc=$3 entry path
+  local stage=$1 manifest=$2 entry package glibc rows=""
+  local -A package_of
+  package_of[bootstrap]="built from this repository"
+  while IFS=$'\t' read -r entry package; do
+    package_of[$entry]=$package
+  done < <(debian_packages "$stage.sources")
+
+  max_glibc=""
+  for entry in bootstrap $(cd "$stage" && printf '%s\n' lib/* | sort); do
+    glibc=$(required_glibc "$stage/$entry")
+    if ! is_glibc_file "$entry" && [[ $glibc != - ]]; then
+      max_glibc=$(printf '%s\n%s\n' "$max_glibc" "$glibc" | sort -V | tail -n 1)
+    fi
+    rows+=$(printf '%s\t0%s\t%s\t%s\t%s\t%s' "$entry" "$(stat -c %a "$stage/$entry")" \
+      "$(stat -c %s "$stage/$entry")" "$(sha256sum "$stage/$entry" | cut -d' ' -f1)" \
+      "$glibc" "${package_of[$entry]}")$'\n'
+  done
+
   {
     printf '# %s for Lambda %s; bundled glibc %s; max GLIBC_ version required outside glibc: %s\n' \
-      "$ZIP_NAME" "$ARCH" "$(ldd --version | head -n 1 | awk '{print $NF}')" "$glibc"
+      "$ZIP_NAME" "$ARCH" "$(ldd --version | head -n 1 | awk '{print $NF}')" "$max_glibc"
     printf '# entry\tmode\tbytes\tsha256\trequired_glibc\tdebian_package\n'
-    printf 'bootstrap\t0755\t%s\t%s\t%s\t%s\n' "$(stat -c %s "$stage/bootstrap")" \
-      "$(sha256sum "$stage/bootstrap" | cut -d' ' -f1)" "$(required_glibc "$stage/bootstrap")" \
-      "built from this repository"
-    sort "$stage.sources" | while IFS=$'\t' read -r entry path; do
-      printf '%s\t0%s\t%s\t%s\t%s\t%s\n' "$entry" "$(stat -c %a "$stage/$entry")" \
-        "$(stat -c %s "$stage/$entry")" "$(sha256sum "$stage/$entry" | cut -d' ' -f1)" \
-        "$(required_glibc "$stage/$entry")" "$(debian_package "$path")"
-    done
+    printf '%s' "$rows"
   } >"$manifest"
 }
 
@@ -282,19 +310,18 @@ main() {
   patch_bootstrap "$stage"
   check_closure "$stage"
 
-  local glibc zip
-  glibc=$(max_glibc_version "$stage")
+  local zip
   mkdir -p "$DIST_DIR"
   zip=$DIST_DIR/$ZIP_NAME
   # Write beside the target and rename, so a failed run never leaves a partial zip.
   write_zip "$stage" "$work/$ZIP_NAME"
-  write_manifest "$stage" "$work/$ZIP_NAME.manifest.tsv" "$glibc"
+  write_manifest "$stage" "$work/$ZIP_NAME.manifest.tsv"
   (cd "$work" && sha256sum "$ZIP_NAME" >"$ZIP_NAME.sha256")
   mv -f "$work/$ZIP_NAME.manifest.tsv" "$work/$ZIP_NAME.sha256" "$DIST_DIR/"
   mv -f "$work/$ZIP_NAME" "$zip"
 
   log "wrote $zip ($(stat -c %s "$zip") bytes, $(($(find "$stage/lib" -type f | wc -l) + 1)) files, unpacked $(du -sb "$stage" | cut -f1) bytes)"
-  log "max GLIBC_ symbol version required outside glibc: $glibc; bundled glibc $(ldd --version | head -n 1 | awk '{print $NF}')"
+  log "max GLIBC_ symbol version required outside glibc: $max_glibc; bundled glibc $(ldd --version | head -n 1 | awk '{print $NF}')"
   log "sha256 $(cut -d' ' -f1 "$zip.sha256")"
 }
 

@@ -1,0 +1,339 @@
+"""Tests of scripts/package-lambda.sh and of the zip it writes.
+
+The zip must be byte-identical across runs, carry the modes Lambda needs, and
+run in a root that contains nothing of the build host. Two binaries are
+packaged: package_probe, which links the same libraries as exifscrub and
+exercises their host-dependent parts (DNS, TLS, OpenSSL configuration), and
+the exifscrub binary itself.
+
+Configuration comes from the environment, which tests/package/CMakeLists.txt
+sets: PACKAGE_SCRIPT, PACKAGE_PROBE, EXIFSCRUB_BINARY (may be empty while the
+binary is not built) and PACKAGE_WORK_DIR for scratch files.
+
+Usage: package_test.py TestClass.test_name ...   Exits 77 when every
+selected test was skipped, so CTest reports a skip.
+"""
+
+import hashlib
+import os
+import pathlib
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import unittest
+import zipfile
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+import lambda_root  # noqa: E402
+import loopback_servers  # noqa: E402
+
+SCRIPT = os.environ.get("PACKAGE_SCRIPT", "")
+PROBE = os.environ.get("PACKAGE_PROBE", "")
+EXIFSCRUB = os.environ.get("EXIFSCRUB_BINARY", "")
+WORK_DIR = os.environ.get("PACKAGE_WORK_DIR") or None
+ZIP_NAME = "exifscrub-lambda-x86_64.zip"
+LOADER = "/var/task/lib/ld-linux-x86-64.so.2"
+TEST_HOST = "s3.package-test.internal"
+
+
+def package(binary, dist_dir, **environment):
+    """Runs the packaging script on binary and returns the finished process."""
+    env = dict(os.environ, BINARY=str(binary), DIST_DIR=str(dist_dir), **environment)
+    return subprocess.run(["bash", SCRIPT], env=env, capture_output=True, text=True,
+                          timeout=300, check=False)
+
+
+def readelf_dynamic(path):
+    return subprocess.run(["readelf", "-d", str(path)], capture_output=True, text=True,
+                          check=True).stdout
+
+
+class Scratch(unittest.TestCase):
+    """Gives each test class a scratch folder and a zip of one binary."""
+
+    binary = None
+
+    @classmethod
+    def setUpClass(cls):
+        if not SCRIPT or not PROBE:
+            raise unittest.SkipTest("PACKAGE_SCRIPT and PACKAGE_PROBE must be set (CTest sets them)")
+        cls.scratch = tempfile.TemporaryDirectory(dir=WORK_DIR, prefix="package-test-")
+        cls.dist = pathlib.Path(cls.scratch.name) / "dist"
+        if cls.binary is not None:
+            result = package(cls.binary(), cls.dist)
+            if result.returncode != 0:
+                cls.scratch.cleanup()
+                raise AssertionError(f"packaging failed:\n{result.stderr}")
+            cls.zip_path = cls.dist / ZIP_NAME
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.scratch.cleanup()
+
+    def new_folder(self, name):
+        folder = pathlib.Path(self.scratch.name) / name
+        folder.mkdir()
+        return folder
+
+
+class ScriptTest(Scratch):
+    """The script's output files and its rejections, on package_probe."""
+
+    binary = staticmethod(lambda: PROBE)
+
+    def test_zip_reproducible(self):
+        second = self.new_folder("second")
+        # A different umask, time zone and file time must not change a byte.
+        copy = second / "probe"
+        shutil.copy2(PROBE, copy)
+        os.utime(copy, (1, 1))
+        result = subprocess.run(
+            ["bash", "-c", 'umask 0077 && exec bash "$0"', SCRIPT],
+            env=dict(os.environ, BINARY=str(copy), DIST_DIR=str(second), TZ="Pacific/Kiritimati"),
+            capture_output=True, text=True, timeout=300, check=False)
+        self.assertEqual(result.returncode, 0, result.stderr)
+
+        for name in (ZIP_NAME, ZIP_NAME + ".sha256", ZIP_NAME + ".manifest.tsv"):
+            with self.subTest(file=name):
+                self.assertEqual((self.dist / name).read_bytes(), (second / name).read_bytes())
+
+    def test_zip_entries(self):
+        with zipfile.ZipFile(self.zip_path) as archive:
+            infos = archive.infolist()
+        names = [info.filename for info in infos]
+        self.assertEqual(names, sorted(names))
+        self.assertIn("bootstrap", names)
+        self.assertIn("lib/ld-linux-x86-64.so.2", names)
+        self.assertIn("lib/libc.so.6", names)
+        self.assertIn("lib/libcurl.so.4", names)
+        self.assertIn("lib/libstdc++.so.6", names)
+        for info in infos:
+            with self.subTest(entry=info.filename):
+                self.assertTrue(info.filename == "bootstrap" or info.filename.startswith("lib/"))
+                self.assertEqual(info.date_time, (1980, 1, 1, 0, 0, 0))
+                self.assertEqual(info.extra, b"")
+                self.assertEqual(info.create_system, 3)
+                self.assertEqual(info.compress_type, zipfile.ZIP_DEFLATED)
+                executable = info.filename in ("bootstrap", "lib/ld-linux-x86-64.so.2")
+                self.assertEqual(info.external_attr >> 16, 0o100755 if executable else 0o100644)
+
+    def test_bootstrap_elf_paths(self):
+        folder = self.new_folder("elf")
+        lambda_root.extract_zip(self.zip_path, folder)
+        interpreter = subprocess.run(["patchelf", "--print-interpreter", str(folder / "bootstrap")],
+                                     capture_output=True, text=True, check=True).stdout
+        self.assertEqual(interpreter, LOADER + "\n")
+        dynamic = readelf_dynamic(folder / "bootstrap")
+        self.assertIn("(RPATH)              Library rpath: [$ORIGIN/lib]", dynamic)
+        self.assertNotIn("(RUNPATH)", dynamic)
+        for library in sorted((folder / "lib").iterdir()):
+            with self.subTest(library=library.name):
+                dynamic = readelf_dynamic(library)
+                self.assertNotIn("(RPATH)", dynamic)
+                self.assertNotIn("(RUNPATH)", dynamic)
+
+    def test_bundle_closed_under_needed(self):
+        folder = self.new_folder("closure")
+        lambda_root.extract_zip(self.zip_path, folder)
+        bundled = {path.name for path in (folder / "lib").iterdir()}
+        for path in [folder / "bootstrap", *sorted((folder / "lib").iterdir())]:
+            needed = re.findall(r"\(NEEDED\)\s+Shared library: \[(.+?)\]", readelf_dynamic(path))
+            with self.subTest(file=path.name):
+                self.assertEqual(sorted(set(needed) - bundled), [])
+
+    def test_checksum_file(self):
+        digest = hashlib.sha256(self.zip_path.read_bytes()).hexdigest()
+        self.assertEqual((self.dist / (ZIP_NAME + ".sha256")).read_text(),
+                         f"{digest}  {ZIP_NAME}\n")
+
+    def test_manifest_lists_entries(self):
+        lines = (self.dist / (ZIP_NAME + ".manifest.tsv")).read_text().splitlines()
+        self.assertRegex(lines[0], r"^# exifscrub-lambda-x86_64\.zip for Lambda x86_64; bundled "
+                                   r"glibc 2\.\d+; max GLIBC_ version required outside glibc: "
+                                   r"GLIBC_2\.\d+$")
+        rows = [line.split("\t") for line in lines[2:]]
+        with zipfile.ZipFile(self.zip_path) as archive:
+            self.assertEqual([row[0] for row in rows], archive.namelist())
+            for row in rows:
+                with self.subTest(entry=row[0]):
+                    self.assertEqual(len(row), 6)
+                    data = archive.read(row[0])
+                    self.assertEqual(row[2], str(len(data)))
+                    self.assertEqual(row[3], hashlib.sha256(data).hexdigest())
+        packages = {row[0]: row[5] for row in rows}
+        self.assertEqual(packages["bootstrap"], "built from this repository")
+        self.assertRegex(packages["lib/libc.so.6"], r"^libc6=2\.\d+")
+        self.assertRegex(packages["lib/libcurl.so.4"], r"^libcurl4=7\.")
+
+    def test_arm64_rejected(self):
+        result = package(PROBE, self.new_folder("arm64"), ARCH="arm64")
+        self.assertEqual(result.returncode, 1)
+        self.assertTrue(result.stderr.startswith(
+            "package-lambda: error: ARCH=arm64 is not supported yet: it needs an arm64 build of "
+            "exifscrub, which needs the aarch64-linux-gnu cross compiler (apt-get install "
+            "crossbuild-essential-arm64)"), result.stderr)
+        self.assertEqual(list((pathlib.Path(self.scratch.name) / "arm64").iterdir()), [])
+
+    def test_unknown_arch_rejected(self):
+        result = package(PROBE, self.new_folder("sparc"), ARCH="sparc")
+        self.assertEqual(result.returncode, 1)
+        self.assertEqual(result.stderr,
+                         "package-lambda: error: invalid ARCH 'sparc': expected x86_64 or arm64\n")
+
+    def test_missing_binary_rejected(self):
+        folder = self.new_folder("missing")
+        result = package(folder / "exifscrub", folder / "dist")
+        self.assertEqual(result.returncode, 1)
+        self.assertEqual(result.stderr,
+                         f"package-lambda: error: binary '{folder}/exifscrub' not found. Run "
+                         "'make build' first or set BUILD_DIR or BINARY\n")
+        self.assertFalse((folder / "dist").exists())
+
+    def test_non_elf_binary_rejected(self):
+        folder = self.new_folder("script")
+        fake = folder / "exifscrub"
+        fake.write_text("#!/bin/sh\necho hello\n")
+        fake.chmod(0o755)
+        result = package(fake, folder / "dist")
+        self.assertEqual(result.returncode, 1)
+        self.assertEqual(result.stderr,
+                         f"package-lambda: error: binary '{fake}' is not an ELF file\n")
+        self.assertFalse((folder / "dist").exists())
+
+    def test_extra_arguments_rejected(self):
+        result = subprocess.run(["bash", SCRIPT, "--arch", "arm64"], capture_output=True,
+                                text=True, timeout=60, check=False)
+        self.assertEqual(result.returncode, 2)
+        self.assertTrue(result.stderr.startswith("usage: "), result.stderr)
+
+
+class RootTest(Scratch):
+    """package_probe, packaged, in a root that holds only the zip."""
+
+    binary = staticmethod(lambda: PROBE)
+
+    def setUp(self):
+        reason = lambda_root.can_chroot()
+        if reason is not None:
+            self.skipTest(reason)
+
+    def make_root(self, name, **options):
+        return lambda_root.make_root(self.new_folder(name), self.zip_path, **options)
+
+    def test_versions_match_host(self):
+        root = self.make_root("versions")
+        host = subprocess.run([PROBE, "versions"], capture_output=True, text=True, check=True)
+        result = lambda_root.run_in_root(root, ["/var/task/bootstrap", "versions"],
+                                         lambda_root.lambda_environment())
+        self.assertEqual(result.stderr.decode(), "")
+        self.assertEqual(result.returncode, 0)
+        self.assertEqual(result.stdout.decode(), host.stdout)
+
+    def test_loads_only_bundled_libraries(self):
+        root = self.make_root("decoys")
+        bundled = sorted(path.name for path in (root / "var/task/lib").iterdir())
+        lambda_root.add_decoy_libraries(root, bundled)
+        environment = lambda_root.lambda_environment(LD_DEBUG="libs")
+        result = lambda_root.run_in_root(root, ["/var/task/bootstrap", "versions"], environment)
+        self.assertEqual(result.returncode, 0, result.stderr.decode())
+
+        trace = result.stderr.decode()
+        tried = re.findall(r"trying file=(\S+)", trace)
+        initialised = re.findall(r"calling init: (\S+)", trace)
+        self.assertIn("/var/task/lib/libc.so.6", initialised)
+        self.assertIn("/var/task/lib/libcurl.so.4", initialised)
+        self.assertEqual([path for path in tried if not path.startswith("/var/task/lib/")], [])
+        self.assertEqual([path for path in initialised if not path.startswith("/var/task/lib/")], [])
+
+    def test_runpath_would_load_decoys(self):
+        # The control for the test above: with DT_RUNPATH in place of DT_RPATH
+        # Lambda's LD_LIBRARY_PATH comes first and the loader hits a decoy.
+        root = self.make_root("runpath")
+        bootstrap = root / "var/task/bootstrap"
+        subprocess.run(["patchelf", "--remove-rpath", str(bootstrap)], check=True)
+        subprocess.run(["patchelf", "--set-rpath", "$ORIGIN/lib", str(bootstrap)], check=True)
+        self.assertIn("(RUNPATH)", readelf_dynamic(bootstrap))
+        bundled = sorted(path.name for path in (root / "var/task/lib").iterdir())
+        lambda_root.add_decoy_libraries(root, bundled)
+
+        result = lambda_root.run_in_root(root, ["/var/task/bootstrap", "versions"],
+                                         lambda_root.lambda_environment())
+        self.assertEqual(result.returncode, 127)
+        self.assertRegex(result.stderr.decode(),
+                         r"^/var/task/bootstrap: error while loading shared libraries: "
+                         r"/lib64/\S+\.so\S*: invalid ELF header\n$")
+
+    def test_resolves_without_nsswitch(self):
+        with loopback_servers.DnsServer({TEST_HOST: "127.0.0.1"}) as dns:
+            root = self.make_root("dns", resolv_conf=f"nameserver {dns.address}\n")
+            self.assertFalse((root / "etc/nsswitch.conf").exists())
+            self.assertFalse((root / "etc/hosts").exists())
+            result = lambda_root.run_in_root(root, ["/var/task/bootstrap", "resolve", TEST_HOST],
+                                             lambda_root.lambda_environment())
+        self.assertEqual(result.stderr.decode(), "")
+        self.assertEqual(result.returncode, 0)
+        self.assertEqual(result.stdout.decode(), "127.0.0.1\n")
+        self.assertIn((TEST_HOST, 1), dns.questions)
+
+    def test_unknown_name_fails(self):
+        with loopback_servers.DnsServer({TEST_HOST: "127.0.0.1"}) as dns:
+            root = self.make_root("nxdomain", resolv_conf=f"nameserver {dns.address}\n")
+            result = lambda_root.run_in_root(
+                root, ["/var/task/bootstrap", "resolve", "missing.package-test.internal"],
+                lambda_root.lambda_environment())
+        self.assertEqual(result.returncode, 1)
+        self.assertEqual(result.stderr.decode(),
+                         "package_probe: resolving missing.package-test.internal failed: "
+                         "Name or service not known\n")
+
+    def test_https_with_al2023_bundle(self):
+        certificate, key = loopback_servers.make_certificate(self.new_folder("trusted"), TEST_HOST)
+        body = b"exifscrub package test\n"
+        with loopback_servers.DnsServer({TEST_HOST: "127.0.0.1"}) as dns, \
+                loopback_servers.HttpsServer(certificate, key, body) as server:
+            root = self.make_root("https", ca_bundle=certificate,
+                                  resolv_conf=f"nameserver {dns.address}\n")
+            # OpenSSL's compiled-in configuration file is absent, as on AL2023.
+            self.assertFalse((root / "usr/lib/ssl").exists())
+            url = f"https://{TEST_HOST}:{server.port}/photo.jpg"
+            result = lambda_root.run_in_root(
+                root, ["/var/task/bootstrap", "fetch", url, lambda_root.CA_BUNDLE_PATH],
+                lambda_root.lambda_environment())
+        self.assertEqual(result.stderr.decode(), "")
+        self.assertEqual(result.returncode, 0)
+        self.assertEqual(result.stdout.decode(), f"status 200 bytes {len(body)}\n")
+
+    def test_https_rejects_other_ca(self):
+        certificate, key = loopback_servers.make_certificate(self.new_folder("server"), TEST_HOST)
+        other, _ = loopback_servers.make_certificate(self.new_folder("other"), TEST_HOST)
+        with loopback_servers.DnsServer({TEST_HOST: "127.0.0.1"}) as dns, \
+                loopback_servers.HttpsServer(certificate, key, b"unused") as server:
+            root = self.make_root("untrusted", ca_bundle=other,
+                                  resolv_conf=f"nameserver {dns.address}\n")
+            url = f"https://{TEST_HOST}:{server.port}/photo.jpg"
+            result = lambda_root.run_in_root(
+                root, ["/var/task/bootstrap", "fetch", url, lambda_root.CA_BUNDLE_PATH],
+                lambda_root.lambda_environment())
+        self.assertEqual(result.returncode, 1)
+        self.assertEqual(result.stderr.decode(),
+                         f"package_probe: GET {url} failed: SSL certificate problem: "
+                         "self-signed certificate\n")
+
+
+def main(argv):
+    if len(argv) < 2:
+        print(f"usage: {argv[0]} TestClass.test_name ...", file=sys.stderr)
+        return 2
+    suite = unittest.defaultTestLoader.loadTestsFromNames(argv[1:], sys.modules[__name__])
+    result = unittest.TextTestRunner(verbosity=2).run(suite)
+    if not result.wasSuccessful():
+        return 1
+    if result.skipped and len(result.skipped) >= result.testsRun:
+        return 77
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
