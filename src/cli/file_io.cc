@@ -1,0 +1,143 @@
+// POSIX calls rather than iostreams, because atomic replacement needs fsync
+// on the file and on its folder, and errno is the only precise error source.
+#include "cli/file_io.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <random>
+
+namespace exifscrub::cli {
+namespace {
+
+constexpr std::size_t kChunkSize = 1 << 16;
+constexpr int kTemporaryNameAttempts = 16;
+
+// Closes a descriptor on scope exit unless released.
+class Descriptor {
+ public:
+  explicit Descriptor(int fd) : fd_(fd) {}
+  ~Descriptor() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  Descriptor(const Descriptor&) = delete;
+  Descriptor& operator=(const Descriptor&) = delete;
+
+  int get() const { return fd_; }
+  // Closes now and reports the result, since close can report a delayed write error.
+  int close() {
+    const int status = ::close(fd_);
+    fd_ = -1;
+    return status;
+  }
+
+ private:
+  int fd_;
+};
+
+IoError last_error(std::string operation) { return IoError{std::move(operation), errno}; }
+
+std::string random_suffix() {
+  std::random_device device;
+  std::uniform_int_distribution<std::uint32_t> distribution;
+  char text[9];
+  std::snprintf(text, sizeof text, "%08x", distribution(device));
+  return text;
+}
+
+// Creates a temporary file next to `path`; O_EXCL keeps it from reusing a name.
+Result<std::filesystem::path, IoError> create_temporary(const std::filesystem::path& path,
+                                                        int& fd) {
+  const auto folder = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
+  for (int attempt = 0; attempt < kTemporaryNameAttempts; ++attempt) {
+    auto temporary = folder / ("." + path.filename().string() + ".exifscrub-" + random_suffix());
+    fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+    if (fd >= 0) return temporary;
+    if (errno != EEXIST) return last_error("create temporary file");
+  }
+  return IoError{"create temporary file", EEXIST};
+}
+
+Result<Done, IoError> sync_folder(const std::filesystem::path& path) {
+  const auto folder = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
+  Descriptor fd(::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (fd.get() < 0) return last_error("open folder");
+  if (::fsync(fd.get()) != 0) return last_error("fsync folder");
+  return Done{};
+}
+
+// Writes, flushes and closes the temporary file.
+Result<Done, IoError> fill_temporary(Descriptor& fd, std::span<const std::uint8_t> bytes) {
+  auto written = write_descriptor(fd.get(), bytes);
+  if (!written.ok()) return written.error();
+  if (::fsync(fd.get()) != 0) return last_error("fsync");
+  if (fd.close() != 0) return last_error("close");
+  return Done{};
+}
+
+}  // namespace
+
+std::string IoError::message() const {
+  return operation + " failed: " + std::strerror(error_number);
+}
+
+Result<Bytes, IoError> read_file(const std::filesystem::path& path) {
+  Descriptor fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (fd.get() < 0) return last_error("open");
+  struct stat status {};
+  if (::fstat(fd.get(), &status) != 0) return last_error("stat");
+  if (S_ISDIR(status.st_mode)) return IoError{"open", EISDIR};
+  return read_descriptor(fd.get());
+}
+
+Result<Bytes, IoError> read_descriptor(int fd) {
+  Bytes bytes;
+  // The loop ends at end of file or on an error; a file that grows forever
+  // (a device) would grow memory, which a CLI user controls.
+  while (true) {
+    const std::size_t old_size = bytes.size();
+    bytes.resize(old_size + kChunkSize);
+    const ssize_t count = ::read(fd, bytes.data() + old_size, kChunkSize);
+    if (count < 0 && errno == EINTR) {
+      bytes.resize(old_size);
+      continue;
+    }
+    if (count < 0) return last_error("read");
+    bytes.resize(old_size + static_cast<std::size_t>(count));
+    if (count == 0) return bytes;
+  }
+}
+
+Result<Done, IoError> write_descriptor(int fd, std::span<const std::uint8_t> bytes) {
+  while (!bytes.empty()) {
+    const ssize_t count = ::write(fd, bytes.data(), bytes.size());
+    if (count < 0 && errno == EINTR) continue;
+    if (count < 0) return last_error("write");
+    bytes = bytes.subspan(static_cast<std::size_t>(count));
+  }
+  return Done{};
+}
+
+Result<Done, IoError> write_file_atomic(const std::filesystem::path& path,
+                                        std::span<const std::uint8_t> bytes) {
+  int raw_fd = -1;
+  auto temporary = create_temporary(path, raw_fd);
+  if (!temporary.ok()) return temporary.error();
+  Descriptor fd(raw_fd);
+
+  auto filled = fill_temporary(fd, bytes);
+  if (filled.ok() && ::rename(temporary.value().c_str(), path.c_str()) != 0) {
+    filled = last_error("rename");
+  }
+  if (!filled.ok()) {
+    ::unlink(temporary.value().c_str());
+    return filled.error();
+  }
+  // The rename is durable only once the folder entry is on disk.
+  return sync_folder(path);
+}
+
+}  // namespace exifscrub::cli

@@ -1,0 +1,45 @@
+// Local file and stream I/O for the CLI: whole-file reads and atomic writes.
+//
+// An atomic write never leaves a partial file under the destination name: the
+// bytes go to a temporary file in the destination folder, which is flushed to
+// disk (fsync) and then renamed over the destination. Does not create folders
+// and does not follow or resolve symbolic links itself.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "support/result.h"
+
+namespace exifscrub::cli {
+
+// A failed system call on a named file or stream.
+struct IoError {
+  std::string operation;   // "open", "read", "write", "fsync", "rename", ...
+  int error_number = 0;    // errno of the failed call
+  // "<operation> failed: <strerror>", for example "open failed: No such file or directory".
+  std::string message() const;
+};
+
+using Bytes = std::vector<std::uint8_t>;
+
+// Reads a whole regular file. A folder yields "open failed: Is a directory".
+Result<Bytes, IoError> read_file(const std::filesystem::path& path);
+
+// Reads a file descriptor (standard input) until end of file.
+Result<Bytes, IoError> read_descriptor(int fd);
+
+// Writes bytes to a file descriptor (standard output), retrying short writes.
+Result<Done, IoError> write_descriptor(int fd, std::span<const std::uint8_t> bytes);
+
+// Replaces `path` atomically with `bytes`: a temporary file named
+// ".<name>.exifscrub-<random>" in the same folder, created with mode 0666
+// minus the umask, written, fsynced, renamed over `path`, then the folder is
+// fsynced. On failure the temporary file is removed and `path` is untouched.
+Result<Done, IoError> write_file_atomic(const std::filesystem::path& path,
+                                        std::span<const std::uint8_t> bytes);
+
+}  // namespace exifscrub::cli

@@ -1,0 +1,105 @@
+#include <unistd.h>
+
+#include <iostream>
+
+#include "cli/commands.h"
+#include "cli/plan.h"
+#include "cli/report.h"
+
+namespace exifscrub::cli {
+namespace {
+
+// The state of one strip run: its options, the JSON entries and the streams.
+class StripRun {
+ public:
+  explicit StripRun(const StripArguments& arguments) : arguments_(arguments) {}
+
+  void report_skip(const SkippedFile& skipped) {
+    if (arguments_.json) {
+      files_.push_back({{"input", skipped.name}, {"status", "skipped"}, {"reason", skipped.reason}});
+    } else if (!arguments_.quiet) {
+      std::cerr << "exifscrub: " << skipped.name << ": skipped: " << skipped.reason << "\n";
+    }
+  }
+
+  ExitCode report_io_error(const std::string& name, const IoError& error, std::string_view fix) {
+    std::cerr << format_io_error(name, error, fix) << "\n";
+    if (arguments_.json) {
+      files_.push_back({{"input", name}, {"status", "failed"}, {"error", io_error_to_json(error, fix)}});
+    }
+    return ExitCode::Io;
+  }
+
+  ExitCode run_job(const StripJob& job) {
+    auto input = read_location(job.input);
+    if (!input.ok()) return report_io_error(job.name, input.error(), kReadFix);
+
+    auto scrubbed = jpeg::scrub(input.value(), arguments_.scrub);
+    if (!scrubbed.ok()) {
+      std::cerr << format_rejection(job.name, scrubbed.error()) << "\n";
+      if (arguments_.json) {
+        files_.push_back({{"input", job.name},
+                          {"status", "rejected"},
+                          {"error", error_to_json(scrubbed.error())}});
+      }
+      return ExitCode::Rejected;
+    }
+
+    auto written = write_location(job.output, scrubbed->jpeg);
+    if (!written.ok()) return report_io_error(job.output.text, written.error(), kWriteFix);
+
+    const auto& report = scrubbed->report;
+    if (arguments_.json) {
+      files_.push_back({{"input", job.name},
+                        {"output", job.output.text},
+                        {"status", "scrubbed"},
+                        {"report", report_to_json(report)}});
+    } else if (!arguments_.quiet) {
+      std::cerr << format_summary(job.name, report, arguments_.scrub.orientation) << "\n";
+    }
+    return ExitCode::Success;
+  }
+
+  // The JSON report goes to standard output, unless the image does.
+  void print_json(bool image_on_stdout) const {
+    const nlohmann::json document = {
+        {"orientation_mode", orientation_mode_name(arguments_.scrub.orientation)},
+        {"keep_icc", arguments_.scrub.keep_icc},
+        {"max_pixels", arguments_.scrub.max_transform_pixels},
+        {"files", files_}};
+    (image_on_stdout ? std::cerr : std::cout) << document.dump(2) << "\n";
+  }
+
+ private:
+  const StripArguments& arguments_;
+  nlohmann::json files_ = nlohmann::json::array();
+};
+
+}  // namespace
+
+ExitCode run_strip(const StripArguments& arguments) {
+  auto plan = plan_strip(arguments.inputs, arguments.output);
+  if (!plan.ok()) {
+    std::cerr << "exifscrub: error: " << plan.error().message << "\n";
+    return ExitCode::Usage;
+  }
+  const bool image_on_stdout = arguments.output == "-";
+  if (image_on_stdout && ::isatty(STDOUT_FILENO)) {
+    std::cerr << "exifscrub: error: standard output is a terminal; redirect it to a file or "
+                 "use -o FILE\n";
+    return ExitCode::Usage;
+  }
+
+  StripRun run(arguments);
+  ExitCode code = ExitCode::Success;
+  for (const auto& skipped : plan->skipped) run.report_skip(skipped);
+  for (const auto& failure : plan->failures) {
+    code = worst(code, run.report_io_error(failure.name, failure.error, kReadFix));
+  }
+  for (const auto& job : plan->jobs) code = worst(code, run.run_job(job));
+
+  if (arguments.json) run.print_json(image_on_stdout);
+  return code;
+}
+
+}  // namespace exifscrub::cli
