@@ -1,0 +1,188 @@
+// The copy loop; see cleaner.h for the decisions it takes beyond the policy.
+#include "jpeg/cleaner.h"
+
+#include <algorithm>
+
+#include "jpeg/exif.h"
+#include "jpeg/markers.h"
+
+namespace exifscrub::jpeg {
+
+namespace {
+
+constexpr std::string_view kSecondJfif = "a second JFIF segment; only the first is kept";
+constexpr std::string_view kSupersededAdobe =
+    "an earlier Adobe segment; decoders use the last one, which is kept";
+constexpr std::string_view kBadIccNumbering =
+    "ICC_PROFILE chunk numbering is not 1 to N with one N; decoders ignore such a profile";
+constexpr std::string_view kTrailer =
+    "data after EOI (trailer, MPF secondary images, appended video)";
+
+// True when the chunks number exactly 1..N, each once, all declaring the same N.
+bool icc_numbering_valid(std::vector<IccChunk> chunks) {
+  if (chunks.empty() || chunks.size() > 255) return false;
+  std::sort(chunks.begin(), chunks.end(),
+            [](const IccChunk& a, const IccChunk& b) { return a.sequence < b.sequence; });
+  for (std::size_t i = 0; i < chunks.size(); ++i) {
+    if (chunks[i].count != chunks.size() || chunks[i].sequence != i + 1) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+Cleaner::Cleaner(const ScrubOptions& options, SegmentWriter::Sink sink)
+    : options_(options), writer_(std::move(sink)) {}
+
+Status Cleaner::on_segment(const Segment& segment) {
+  const std::string identifier =
+      marker::is_app(segment.code) ? identify_app(segment.code, segment.payload()) : "";
+  const PolicyDecision decision = decide(segment.code, identifier, segment.payload(),
+                                         PolicyContext{options_.keep_icc, !scan_started_});
+  read_frame_and_orientation(segment, identifier);
+
+  if (decision.action == SegmentAction::Drop) {
+    record(segment, identifier, decision);
+    return Done{};
+  }
+  if (!scan_started_) return keep_in_header(segment, identifier, decision);
+
+  record(segment, identifier, decision);
+  if (segment.code == marker::kSos) sos_index_ = report_.segments.size() - 1;
+  return writer_.write(segment.bytes);
+}
+
+Status Cleaner::on_scan_data(std::uint64_t /*offset*/, Bytes data) {
+  if (sos_index_) report_.segments[*sos_index_].size += data.size();
+  return writer_.write(data);
+}
+
+Status Cleaner::on_trailer(std::uint64_t offset, Bytes data) {
+  if (!trailer_index_) {
+    report_.segments.push_back(SegmentInfo{offset, 0, 0, "trailer", "", SegmentAction::Drop,
+                                           std::string(kTrailer)});
+    ++report_.segments_removed;
+    trailer_index_ = report_.segments.size() - 1;
+  }
+  report_.segments[*trailer_index_].size += data.size();
+  return Done{};
+}
+
+SegmentInfo& Cleaner::record(const Segment& segment, const std::string& identifier,
+                             PolicyDecision decision) {
+  report_.segments.push_back(SegmentInfo{segment.offset, segment.code, segment.bytes.size(),
+                                         marker::name(segment.code), identifier, decision.action,
+                                         std::string(decision.reason)});
+  if (decision.action == SegmentAction::Drop) ++report_.segments_removed;
+  return report_.segments.back();
+}
+
+void Cleaner::mark_dropped(std::size_t info_index, std::string_view reason) {
+  SegmentInfo& info = report_.segments[info_index];
+  if (info.action != SegmentAction::Drop) ++report_.segments_removed;
+  info.action = SegmentAction::Drop;
+  info.reason = std::string(reason);
+}
+
+void Cleaner::read_frame_and_orientation(const Segment& segment, const std::string& identifier) {
+  if (marker::is_sof(segment.code)) {
+    // The walker has already accepted this header, so parsing cannot fail here.
+    Result<FrameHeader> frame = parse_frame_header(segment.code, segment.offset, segment.payload());
+    if (frame) {
+      report_.width = frame->width;
+      report_.height = frame->height;
+    }
+  }
+  // Viewers read the orientation from the first EXIF segment before the image data.
+  if (segment.code == marker::kApp1 && identifier == "Exif" && !scan_started_ && !exif_seen_) {
+    exif_seen_ = true;
+    exif_offset_ = segment.offset;
+    report_.orientation = read_exif_orientation(segment.payload());
+  }
+}
+
+Status Cleaner::keep_in_header(const Segment& segment, const std::string& identifier,
+                               PolicyDecision decision) {
+  if (writer_.header_bytes() + icc_bytes_ + segment.bytes.size() > kMaxHeaderBytes) {
+    return segment_error(ErrorKind::TooLarge, segment.code, segment.offset,
+                         "the segments before the first scan exceed " +
+                             std::to_string(kMaxHeaderBytes) + " bytes");
+  }
+  if (segment.code == marker::kSos) {
+    record(segment, identifier, decision);
+    sos_index_ = report_.segments.size() - 1;
+    return finish_header(segment);
+  }
+
+  const bool rewrite = decision.action == SegmentAction::Rewrite;
+  const std::vector<std::uint8_t> rewritten =
+      rewrite ? rewrite_segment(segment.code, segment.payload()) : std::vector<std::uint8_t>{};
+  const Bytes kept = rewrite ? Bytes(rewritten) : segment.bytes;
+
+  if (segment.code == marker::kApp0) {
+    if (jfif_index_) {
+      record(segment, identifier, {SegmentAction::Drop, kSecondJfif});
+      return Done{};
+    }
+    record(segment, identifier, decision);
+    jfif_index_ = report_.segments.size() - 1;
+    writer_.add_header(HeaderGroup::Jfif, kept);
+  } else if (segment.code == marker::kApp14) {
+    if (adobe_index_) mark_dropped(*adobe_index_, kSupersededAdobe);
+    record(segment, identifier, decision);
+    adobe_index_ = report_.segments.size() - 1;
+    writer_.add_header(HeaderGroup::Adobe, kept);
+  } else if (segment.code == marker::kApp2) {
+    record(segment, identifier, decision);
+    icc_.push_back(IccSegment{report_.segments.size() - 1, *parse_icc_chunk(segment.payload()),
+                              std::vector<std::uint8_t>(kept.begin(), kept.end())});
+    icc_bytes_ += kept.size();
+  } else {
+    record(segment, identifier, decision);
+    writer_.add_header(segment.code == marker::kSoi ? HeaderGroup::Soi : HeaderGroup::Body, kept);
+  }
+  return Done{};
+}
+
+Status Cleaner::finish_header(const Segment& first_sos) {
+  if (Status allowed = check_orientation(); !allowed) {
+    requires_whole_image_ = true;
+    return allowed;
+  }
+
+  place_icc_chunks();
+  if (options_.orientation == OrientationMode::KeepTag && report_.orientation) {
+    writer_.add_header(HeaderGroup::Exif, build_orientation_exif(*report_.orientation));
+  }
+  writer_.add_header(HeaderGroup::Body, first_sos.bytes);
+  scan_started_ = true;
+  return writer_.flush_header();
+}
+
+Status Cleaner::check_orientation() const {
+  const bool needs_transform = report_.orientation && *report_.orientation >= 2;
+  if (options_.orientation != OrientationMode::Apply || !needs_transform) return Done{};
+  return segment_error(ErrorKind::UnsupportedFeature, marker::kApp1, exif_offset_,
+                       "EXIF orientation " + std::to_string(*report_.orientation) +
+                           " needs a lossless rotation of the whole image, which a stream "
+                           "cannot apply; scrub the whole buffer instead");
+}
+
+// Writes a complete ICC set in sequence order, or drops every chunk of an
+// incomplete or inconsistent one.
+void Cleaner::place_icc_chunks() {
+  std::vector<IccChunk> chunks;
+  for (const IccSegment& icc : icc_) chunks.push_back(icc.chunk);
+  if (!icc_numbering_valid(chunks)) {
+    for (const IccSegment& icc : icc_) mark_dropped(icc.info_index, kBadIccNumbering);
+  } else {
+    std::sort(icc_.begin(), icc_.end(), [](const IccSegment& a, const IccSegment& b) {
+      return a.chunk.sequence < b.chunk.sequence;
+    });
+    for (const IccSegment& icc : icc_) writer_.add_header(HeaderGroup::Icc, icc.bytes);
+  }
+  icc_.clear();
+  icc_bytes_ = 0;
+}
+
+}  // namespace exifscrub::jpeg

@@ -1,0 +1,98 @@
+// scrub() and inspect(): the whole-buffer entry points. Both run the same
+// StreamScrubber engine as streaming callers, so their bytes match; scrub()
+// adds the lossless orientation transform, which needs the whole image.
+#include "jpeg/scrub.h"
+
+#include "jpeg/markers.h"
+#include "jpeg/transform.h"
+#include "jpeg/walker.h"
+
+namespace exifscrub::jpeg {
+
+namespace {
+
+// Runs the stream engine over a whole buffer. Apply mode must have been
+// resolved by the caller, since the engine cannot transform.
+Result<ScrubOutput> run_engine(std::span<const std::uint8_t> input, const ScrubOptions& options) {
+  ScrubOutput output;
+  output.jpeg.reserve(input.size());
+  StreamScrubber scrubber(options, [&output](std::span<const std::uint8_t> bytes) {
+    output.jpeg.insert(output.jpeg.end(), bytes.begin(), bytes.end());
+  });
+  if (Status written = scrubber.write(input); !written) return written.error();
+  if (Status finished = scrubber.finish(); !finished) return finished.error();
+  output.report = scrubber.report();
+  return output;
+}
+
+// Collects the APP2 segments of a scrubbed image, which are its ICC chunks in order.
+class IccCollector : public WalkHandler {
+ public:
+  Status on_segment(const Segment& segment) override {
+    if (segment.code == marker::kApp2) chunks_.insert(chunks_.end(), segment.bytes.begin(), segment.bytes.end());
+    return Done{};
+  }
+  Status on_scan_data(std::uint64_t, Bytes) override { return Done{}; }
+  Status on_trailer(std::uint64_t, Bytes) override { return Done{}; }
+
+  const std::vector<std::uint8_t>& chunks() const { return chunks_; }
+
+ private:
+  std::vector<std::uint8_t> chunks_;
+};
+
+// Rotates a scrubbed image upright and scrubs the result again, carrying the
+// ICC chunks over: libjpeg-turbo's output holds only JFIF or Adobe.
+Result<ScrubOutput> apply_orientation(ScrubOutput scrubbed, const ScrubOptions& options) {
+  const int orientation = *scrubbed.report.orientation;
+  Result<TransformResult> transformed =
+      transform_to_upright(scrubbed.jpeg, orientation, options.max_transform_pixels);
+  if (!transformed) return transformed.error();
+
+  IccCollector icc;
+  if (Status walked = walk(scrubbed.jpeg, icc); !walked) return walked.error();
+  const std::vector<std::uint8_t>& image = transformed->jpeg;
+  std::vector<std::uint8_t> spliced(image.begin(), image.begin() + 2);  // SOI
+  spliced.insert(spliced.end(), icc.chunks().begin(), icc.chunks().end());
+  spliced.insert(spliced.end(), image.begin() + 2, image.end());
+
+  ScrubOptions second = options;
+  second.orientation = OrientationMode::Drop;
+  Result<ScrubOutput> final_output = run_engine(spliced, second);
+  if (!final_output) return final_output.error();
+
+  ScrubReport report = std::move(scrubbed.report);
+  report.bytes_out = final_output->jpeg.size();
+  report.orientation_applied = orientation;
+  report.width = transformed->width;
+  report.height = transformed->height;
+  report.trimmed_columns = transformed->trimmed_columns;
+  report.trimmed_rows = transformed->trimmed_rows;
+  return ScrubOutput{std::move(final_output->jpeg), std::move(report)};
+}
+
+}  // namespace
+
+Result<ScrubOutput> scrub(std::span<const std::uint8_t> input, const ScrubOptions& options) {
+  ScrubOptions first = options;
+  if (first.orientation == OrientationMode::Apply) first.orientation = OrientationMode::Drop;
+  Result<ScrubOutput> scrubbed = run_engine(input, first);
+  if (!scrubbed) return scrubbed;
+
+  const std::optional<int>& orientation = scrubbed->report.orientation;
+  const bool needs_transform = orientation && *orientation >= 2 && *orientation <= 8;
+  if (options.orientation != OrientationMode::Apply || !needs_transform) return scrubbed;
+  return apply_orientation(std::move(scrubbed).value(), options);
+}
+
+Result<ScrubReport> inspect(std::span<const std::uint8_t> input, const ScrubOptions& options) {
+  ScrubOptions walk_only = options;
+  if (walk_only.orientation == OrientationMode::Apply) walk_only.orientation = OrientationMode::Drop;
+  ScrubReport report;
+  StreamScrubber scrubber(walk_only, [](std::span<const std::uint8_t>) {});
+  if (Status written = scrubber.write(input); !written) return written.error();
+  if (Status finished = scrubber.finish(); !finished) return finished.error();
+  return scrubber.report();
+}
+
+}  // namespace exifscrub::jpeg
