@@ -112,32 +112,38 @@ def add_decoy_libraries(root, names, directories=("lib64", "usr/lib64")):
 # the program sees the given one (LD_DEBUG, LD_LIBRARY_PATH and the rest).
 _ENTER_ROOT = """
 import json, os, sys, time
-root, environment, start_file, program = sys.argv[1], json.loads(sys.argv[2]), sys.argv[3], sys.argv[4:]
+root, environment, start_file, path, argv = (
+    sys.argv[1], json.loads(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5:])
 record = open(start_file, "w") if start_file else None
 os.chroot(root)
 os.chdir("/")
 if record is not None:
     record.write(repr(time.clock_gettime(time.CLOCK_MONOTONIC)))
     record.close()
-os.execve(program[0], program, environment)
+os.execve(path, argv, environment)
 """
 
 
-def command_in_root(root, argv, environment, start_file=None):
+def command_in_root(root, argv, environment, start_file=None, argv0=None):
     """Returns the host command line that runs argv inside root with exactly
-    environment. When start_file is given, the CLOCK_MONOTONIC time just
-    before the program's execve is written to it."""
+    environment.
+
+    argv0 replaces argv[0] as the name the program sees, which selects the
+    exifscrub binary's mode. When start_file is given, the CLOCK_MONOTONIC
+    time just before the program's execve is written to it.
+    """
+    program_argv = [argv0 or argv[0], *argv[1:]]
     return [
         shutil.which("unshare") or "unshare", "--mount", "--pid", "--fork",
         "--kill-child=SIGKILL", f"--mount-proc={pathlib.Path(root) / 'proc'}",
         sys.executable, "-I", "-S", "-c", _ENTER_ROOT,
-        str(root), json.dumps(environment), str(start_file or ""), *argv,
+        str(root), json.dumps(environment), str(start_file or ""), argv[0], *program_argv,
     ]
 
 
-def run_in_root(root, argv, environment, timeout=60, stdin=None):
+def run_in_root(root, argv, environment, timeout=60, argv0=None):
     """Runs argv inside root with exactly the given environment."""
     return subprocess.run(
-        command_in_root(root, argv, environment), input=stdin,
+        command_in_root(root, argv, environment, argv0=argv0),
         capture_output=True, timeout=timeout, check=False,
     )

@@ -322,6 +322,89 @@ class RootTest(Scratch):
                          "self-signed certificate\n")
 
 
+def make_photo_with_gps(folder):
+    """Writes a small JPEG with GPS and camera tags (cjpeg, then exiftool)."""
+    width, height = 64, 48
+    pixels = bytearray()
+    for y in range(height):
+        for x in range(width):
+            pixels += bytes((x * 4 % 256, y * 5 % 256, (x + y) * 2 % 256))
+    ppm = folder / "photo.ppm"
+    ppm.write_bytes(b"P6 %d %d 255\n" % (width, height) + bytes(pixels))
+    photo = folder / "photo.jpg"
+    with open(photo, "wb") as output:
+        subprocess.run(["cjpeg", "-quality", "90", str(ppm)], stdout=output, check=True, timeout=60)
+    subprocess.run(
+        ["exiftool", "-q", "-overwrite_original", "-GPSLatitude=48.8583", "-GPSLatitudeRef=N",
+         "-GPSLongitude=2.2945", "-GPSLongitudeRef=E", "-Make=PackageTestCamera",
+         "-SerialNumber=PT-0001", str(photo)],
+        check=True, capture_output=True, timeout=60)
+    return photo
+
+
+def exiftool_tags(path, *groups):
+    result = subprocess.run(["exiftool", "-s", "-s", "-s", "-f", *groups, str(path)],
+                            capture_output=True, text=True, timeout=60, check=True)
+    return result.stdout
+
+
+class BootstrapRootTest(Scratch):
+    """The exifscrub binary, packaged, in a root that holds only the zip.
+
+    The binary chooses its mode by name: started as `bootstrap` it runs the
+    Lambda runtime loop. The CLI commands are therefore started from the
+    same file under the name exifscrub.
+    """
+
+    binary = staticmethod(lambda: EXIFSCRUB)
+
+    @classmethod
+    def setUpClass(cls):
+        if not EXIFSCRUB or not os.path.exists(EXIFSCRUB):
+            raise unittest.SkipTest(
+                f"the exifscrub binary is not built (EXIFSCRUB_BINARY='{EXIFSCRUB}')")
+        super().setUpClass()
+
+    def setUp(self):
+        reason = lambda_root.can_chroot()
+        if reason is not None:
+            self.skipTest(reason)
+
+    def test_version_matches_host(self):
+        root = lambda_root.make_root(self.new_folder("version"), self.zip_path)
+        host = subprocess.run([EXIFSCRUB, "--version"], capture_output=True, text=True,
+                              timeout=60, check=True)
+        result = lambda_root.run_in_root(root, ["/var/task/bootstrap", "--version"],
+                                         lambda_root.lambda_environment(), argv0="exifscrub")
+        self.assertEqual(result.stderr.decode(), "")
+        self.assertEqual(result.returncode, 0)
+        self.assertEqual(result.stdout.decode(), host.stdout)
+        self.assertTrue(host.stdout.startswith("exifscrub "), host.stdout)
+
+    def test_strip_matches_host(self):
+        folder = self.new_folder("strip")
+        photo = make_photo_with_gps(folder)
+        self.assertIn("PackageTestCamera", exiftool_tags(photo, "-Make"))
+        self.assertNotEqual(exiftool_tags(photo, "-GPSLatitude"), "-\n")
+
+        host_output = folder / "host.jpg"
+        subprocess.run([EXIFSCRUB, "strip", str(photo), "-o", str(host_output), "--quiet"],
+                       capture_output=True, timeout=60, check=True)
+        root = lambda_root.make_root(folder / "root", self.zip_path)
+        shutil.copyfile(photo, root / "tmp/photo.jpg")
+        result = lambda_root.run_in_root(
+            root, ["/var/task/bootstrap", "strip", "/tmp/photo.jpg", "-o", "/tmp/clean.jpg",
+                   "--quiet"],
+            lambda_root.lambda_environment(), argv0="exifscrub")
+        self.assertEqual(result.stderr.decode(), "")
+        self.assertEqual(result.returncode, 0)
+
+        clean = root / "tmp/clean.jpg"
+        self.assertEqual(clean.read_bytes(), host_output.read_bytes())
+        self.assertEqual(exiftool_tags(clean, "-GPSLatitude", "-GPSLongitude", "-Make",
+                                       "-SerialNumber"), "-\n-\n-\n-\n")
+
+
 def main(argv):
     if len(argv) < 2:
         print(f"usage: {argv[0]} TestClass.test_name ...", file=sys.stderr)
