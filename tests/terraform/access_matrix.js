@@ -3,13 +3,16 @@
 // compares every decision with the access matrix below: user A, user B and
 // the function's role, each S3 action that matters, on bucket A, A/*,
 // bucket B and B/*. Each request carries the bucket policy of the bucket it
-// addresses, so explicit denies in bucket policies count.
+// addresses, so explicit denies in bucket policies count. The function's
+// log and queue permissions and the event queue's policy are checked the
+// same way.
 //
 // Does not model S3 Block Public Access, KMS key policies or SCPs; the
 // deployment uses none of them to grant access.
 //
 // Usage: node access_matrix.js RENDERED_POLICIES_JSON
-//   (the output of render_policies.sh with buckets photos-a and photos-b)
+//   (the output of render_policies.sh with buckets photos-a and photos-b
+//   and the event queue arn:aws:sqs:eu-west-1:123456789012:exifscrub-events)
 
 "use strict";
 
@@ -56,6 +59,38 @@ const GRANTS = {
   },
 };
 
+const LOG_GROUP = `arn:aws:logs:eu-west-1:${ACCOUNT}:log-group:/aws/lambda/exifscrub`;
+const EVENT_QUEUE = `arn:aws:sqs:eu-west-1:${ACCOUNT}:exifscrub-events`;
+const FAILURE_QUEUE = `arn:aws:sqs:eu-west-1:${ACCOUNT}:exifscrub-failures`;
+
+// The function's non-S3 permissions and the event queue's resource policy,
+// which lets S3 send only events of bucket A in this account.
+function runtime_requests(policies) {
+  const as_function = (action, resource, expected) => ({
+    who: "function", principal: FUNCTION, identity: [policies.identity.function], resource_policy: undefined, action, resource, context: {}, expected,
+  });
+  const as_s3 = (source_arn, source_account, expected) => ({
+    who: "s3", principal: "s3.amazonaws.com", identity: [], resource_policy: policies.event_queue, action: "sqs:SendMessage", resource: EVENT_QUEUE,
+    context: { "aws:SourceArn": source_arn, "aws:SourceAccount": source_account }, expected,
+    note: ` from ${source_arn.replace("arn:aws:s3:::", "")} in ${source_account}`,
+  });
+  return [
+    as_function("logs:CreateLogStream", `${LOG_GROUP}:log-stream:abc`, ALLOW),
+    as_function("logs:PutLogEvents", `${LOG_GROUP}:log-stream:abc`, ALLOW),
+    as_function("logs:PutLogEvents", `arn:aws:logs:eu-west-1:${ACCOUNT}:log-group:/aws/lambda/other:log-stream:x`, IMPLICIT),
+    as_function("logs:CreateLogGroup", LOG_GROUP, IMPLICIT),
+    as_function("sqs:SendMessage", FAILURE_QUEUE, ALLOW),
+    as_function("sqs:ReceiveMessage", FAILURE_QUEUE, IMPLICIT),
+    as_function("sqs:SendMessage", EVENT_QUEUE, IMPLICIT),
+    as_function("sqs:ReceiveMessage", EVENT_QUEUE, ALLOW),
+    as_function("sqs:DeleteMessage", EVENT_QUEUE, ALLOW),
+    as_function("sqs:PurgeQueue", EVENT_QUEUE, IMPLICIT),
+    as_s3(A, ACCOUNT, ALLOW),
+    as_s3(B, ACCOUNT, IMPLICIT),
+    as_s3(A, "999999999999", IMPLICIT),
+  ];
+}
+
 function load_policies(file) {
   const rendered = JSON.parse(fs.readFileSync(file, "utf8"));
   const doc = (name) => {
@@ -65,6 +100,7 @@ function load_policies(file) {
   return {
     identity: { "user A": doc("user_a_policy_json"), "user B": doc("user_b_policy_json"), function: doc("function_policy_json") },
     bucket: { [A]: doc("source_bucket_policy_json"), [B]: doc("destination_bucket_policy_json") },
+    event_queue: doc("event_queue_policy_json"),
   };
 }
 
@@ -74,17 +110,17 @@ function bucket_of(resource) {
 
 // Returns the overall decision, or throws when the simulator rejects the
 // request (an action against the wrong resource type, an invalid policy).
-async function decide(principal, identity_policies, bucket_policy, action, resource, secure_transport) {
+async function decide(principal, identity_policies, resource_policy, action, resource, secure_transport, context = {}) {
   const result = await runSimulation({
     identityPolicies: identity_policies.map((policy, i) => ({ name: `identity-${i}`, policy })),
     serviceControlPolicies: [],
     resourceControlPolicies: [],
-    resourcePolicy: bucket_policy,
+    resourcePolicy: resource_policy,
     request: {
       action,
       principal,
       resource: { accountId: ACCOUNT, resource },
-      contextVariables: { "aws:SecureTransport": secure_transport ? "true" : "false" },
+      contextVariables: { "aws:SecureTransport": secure_transport ? "true" : "false", ...context },
     },
   }, {});
   if (result.resultType === "error") throw new Error(`${action} on ${resource}: simulator error ${JSON.stringify(result.errors)}`);
@@ -139,7 +175,16 @@ async function main(argv) {
     console.log(`${ok ? "ok  " : "FAIL"} function ${action.padEnd(26)} ${"photos-a/* (extra Allow attached)".padEnd(38)} ${actual}${ok ? "" : `, expected ${EXPLICIT}`}`);
   }
 
-  const total = requests.length + 2;
+  const runtime = runtime_requests(policies);
+  for (const r of runtime) {
+    const actual = await decide(r.principal, r.identity, r.resource_policy, r.action, r.resource, true, r.context);
+    const ok = actual === r.expected;
+    if (!ok) mismatches += 1;
+    const where = r.resource.replace(/^arn:aws:[a-z]+:eu-west-1:[0-9]+:/, "") + (r.note || "");
+    console.log(`${ok ? "ok  " : "FAIL"} ${r.who.padEnd(8)} ${r.action.padEnd(26)} ${where.padEnd(38)} ${actual}${ok ? "" : `, expected ${r.expected}`}`);
+  }
+
+  const total = requests.length + 2 + runtime.length;
   console.log(`${total - mismatches} of ${total} decisions as specified`);
   return mismatches === 0 ? 0 : 1;
 }

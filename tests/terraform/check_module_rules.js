@@ -1,9 +1,9 @@
 // Checks the exifscrub Terraform module for the deployment rules that a
-// schema check cannot see: no access keys in state, the notification
-// ordered after the permission it needs, private and encrypted buckets,
-// bounded log retention, the function's runtime settings, and typed,
-// described variables and outputs. Works on HashiCorp's HCL parser output,
-// offline.
+// schema check cannot see. The rules: no access keys in state, the
+// notification ordered after the permission it needs, private and
+// encrypted buckets, bounded log retention, the function's runtime
+// settings, and typed, described variables and outputs. Works offline on
+// the output of HashiCorp's HCL parser.
 //
 // Does not evaluate expressions: a rule that expects `true` accepts only
 // the literal, and references are compared as written.

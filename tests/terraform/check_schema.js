@@ -58,8 +58,8 @@ function check_body(body, struct, schema, meta, where) {
 
   for (const [name, member] of struct) {
     if (member.required && !present.has(name)) {
-      const what = member.block ? "block" : "argument";
-      findings.push(`${where}: missing required ${what} "${name}"`);
+      const member_kind = member.block ? "block" : "argument";
+      findings.push(`${where}: missing required ${member_kind} "${name}"`);
     }
   }
   return findings;
@@ -212,13 +212,13 @@ async function check_dirs(dirs, schema) {
   for (const dir of dirs) {
     for (const file of list_tf_files(dir)) {
       files += 1;
-      const shown = path.relative(process.cwd(), file) || file;
+      const display_path = path.relative(process.cwd(), file) || file;
       const ast = await parse(file, fs.readFileSync(file, "utf8"));
-      findings.push(...check_typed_blocks(ast, "resource", RESOURCE_META, schema, shown));
-      findings.push(...check_typed_blocks(ast, "data", DATA_META, schema, shown));
-      findings.push(...check_providers(ast, schema, shown));
-      findings.push(...check_required_providers(ast, schema, shown));
-      findings.push(...(await check_module_calls(ast, shown, cache)));
+      findings.push(...check_typed_blocks(ast, "resource", RESOURCE_META, schema, display_path));
+      findings.push(...check_typed_blocks(ast, "data", DATA_META, schema, display_path));
+      findings.push(...check_providers(ast, schema, display_path));
+      findings.push(...check_required_providers(ast, schema, display_path));
+      findings.push(...(await check_module_calls(ast, display_path, cache)));
     }
   }
   return { files, findings };

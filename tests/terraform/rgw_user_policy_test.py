@@ -3,10 +3,10 @@
 exercise them with real S3 requests: what the policy allows must succeed,
 everything else must fail with 403 AccessDenied.
 
-What this proves: RGW (Ceph 16) accepts the rendered documents as they are
-(user policies through its IAM API, bucket policies through S3), and its
-policy engine grants exactly the specified S3 access to users A and B and
-to the function's S3 statements. RGW applies a user's policy to buckets
+What this proves: RGW (Ceph 16) accepts the rendered documents as they are,
+user policies through its IAM API and bucket policies through S3. Its
+policy engine then grants exactly the specified S3 access to users A and B
+and to the function's S3 statements. RGW applies a user's policy to buckets
 owned by another user of the same tenant, so the buckets are created by the
 admin user from the environment and users A, B and the function identity
 own nothing.
