@@ -27,7 +27,7 @@ build_packages=(
 # Node.js for the Terraform checks, Python for the Runtime API emulator.
 test_packages=(
   googletest libgtest-dev libbenchmark-dev clang libclang-rt-14-dev
-  libimage-exiftool-perl libjpeg-turbo-progs
+  libimage-exiftool-perl libjpeg-turbo-progs libjpeg62-turbo-dev
   ceph-mon ceph-osd radosgw ceph-common curl
   python3 python3-boto3 python3-pil
   nodejs npm

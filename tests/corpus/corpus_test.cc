@@ -69,20 +69,32 @@ std::vector<fs::path> list_files(const fs::path& root) {
   return files;
 }
 
+struct Streamed {
+  jpeg::Result<std::vector<std::uint8_t>> result;
+  bool requires_whole_image = false;
+  std::size_t bytes_to_sink = 0;  // also counts bytes sent before an error
+};
+
 // Feeds the input in chunks of varying size so that segment, scan and trailer
 // boundaries fall at many different places within the chunks.
-jpeg::Result<std::vector<std::uint8_t>> scrub_as_stream(Bytes input, const jpeg::ScrubOptions& options) {
+Streamed scrub_as_stream(Bytes input, const jpeg::ScrubOptions& options) {
   static constexpr std::size_t kChunkSizes[] = {1, 5, 4096, 3, 65536, 17, 1 << 20};
   std::vector<std::uint8_t> output;
   jpeg::StreamScrubber scrubber(options, [&output](Bytes piece) { output.insert(output.end(), piece.begin(), piece.end()); });
+  auto finish = [&](jpeg::Status status) {
+    Streamed streamed{status.ok() ? jpeg::Result<std::vector<std::uint8_t>>(output)
+                                  : jpeg::Result<std::vector<std::uint8_t>>(status.error()),
+                      scrubber.requires_whole_image(), output.size()};
+    return streamed;
+  };
+
   std::size_t at = 0;
   for (std::size_t i = 0; at < input.size(); ++i) {
     const std::size_t size = std::min(kChunkSizes[i % std::size(kChunkSizes)], input.size() - at);
-    if (auto status = scrubber.write(input.subspan(at, size)); !status.ok()) return status.error();
+    if (auto status = scrubber.write(input.subspan(at, size)); !status.ok()) return finish(status);
     at += size;
   }
-  if (auto status = scrubber.finish(); !status.ok()) return status.error();
-  return output;
+  return finish(scrubber.finish());
 }
 
 std::string describe(const jpeg::Error& error) {
@@ -127,8 +139,7 @@ void check_pixels(Bytes input, Bytes output, int orientation, Outcome& outcome) 
 }
 
 void check_accepted(Bytes input, const jpeg::ScrubOutput& scrubbed, int orientation,
-                    const jpeg::Result<std::vector<std::uint8_t>>& streamed, const jpeg::ScrubOptions& options,
-                    Outcome& outcome) {
+                    const jpeg::ScrubOptions& options, Outcome& outcome) {
   const Bytes output = scrubbed.jpeg;
   for (auto& problem : find_forbidden_structure(output)) outcome.problems.push_back("structure: " + problem);
   if (auto verified = jpeg::verify_clean(output); !verified.ok()) {
@@ -146,12 +157,43 @@ void check_accepted(Bytes input, const jpeg::ScrubOutput& scrubbed, int orientat
   } else if (again.value().jpeg != scrubbed.jpeg) {
     outcome.problems.push_back("not idempotent: scrubbing the output changes it");
   }
-  if (!streamed.ok()) {
-    outcome.problems.push_back("stream mode rejects what buffer mode accepts: " + describe(streamed.error()));
-  } else if (streamed.value() != scrubbed.jpeg) {
-    outcome.problems.push_back("stream output (" + std::to_string(streamed.value().size()) +
-                               " bytes) differs from buffer output (" + std::to_string(scrubbed.jpeg.size()) +
-                               " bytes)");
+}
+
+// Compares the stream scrubber with scrub() on the same input and options.
+void check_stream(Bytes input, const jpeg::Result<jpeg::ScrubOutput>& buffered, const jpeg::ScrubOptions& options,
+                  Outcome& outcome) {
+  const bool apply = options.orientation == jpeg::OrientationMode::Apply;
+  const std::string mode = apply ? "stream mode (apply)" : "stream mode (drop)";
+  const Streamed streamed = scrub_as_stream(input, options);
+  if (streamed.requires_whole_image) {
+    // Only Apply with an orientation of 2-8 needs the whole image, and then the
+    // stream stops with UnsupportedFeature before the sink sees any byte.
+    if (!apply) outcome.problems.push_back(mode + " requires the whole image");
+    if (streamed.result.ok() || streamed.result.error().kind != jpeg::ErrorKind::UnsupportedFeature) {
+      outcome.problems.push_back(mode + " requires the whole image but did not stop with unsupported_feature");
+    }
+    if (streamed.bytes_to_sink != 0) {
+      outcome.problems.push_back(mode + " sent " + std::to_string(streamed.bytes_to_sink) +
+                                 " bytes before asking for the whole image");
+    }
+    return;
+  }
+
+  if (!buffered.ok()) {
+    if (streamed.result.ok()) {
+      outcome.problems.push_back(mode + " accepts what buffer mode rejects with " + describe(buffered.error()));
+    } else if (streamed.result.error().kind != buffered.error().kind) {
+      outcome.problems.push_back(mode + " rejects with " + describe(streamed.result.error()) +
+                                 ", buffer mode with " + describe(buffered.error()));
+    }
+    return;
+  }
+  if (!streamed.result.ok()) {
+    outcome.problems.push_back(mode + " rejects what buffer mode accepts: " + describe(streamed.result.error()));
+  } else if (streamed.result.value() != buffered.value().jpeg) {
+    outcome.problems.push_back(mode + " output (" + std::to_string(streamed.result.value().size()) +
+                               " bytes) differs from buffer output (" +
+                               std::to_string(buffered.value().jpeg.size()) + " bytes)");
   }
 }
 
@@ -165,20 +207,18 @@ Outcome check_file(const fs::path& path, const std::string& name, int orientatio
 
   const jpeg::ScrubOptions options;  // the defaults the Lambda uses: apply orientation, keep ICC
   const auto scrubbed = jpeg::scrub(input, options);
-  const auto streamed = scrub_as_stream(input, options);
+  check_stream(input, scrubbed, options, outcome);
+  jpeg::ScrubOptions drop_options;
+  drop_options.orientation = jpeg::OrientationMode::Drop;  // the stream can handle every orientation
+  check_stream(input, jpeg::scrub(input, drop_options), drop_options, outcome);
+
   if (!scrubbed.ok()) {
     outcome.rejection = scrubbed.error();
     if (outcome.valid_input) outcome.problems.push_back("valid input rejected: " + describe(scrubbed.error()));
-    if (streamed.ok()) {
-      outcome.problems.push_back("stream mode accepts what buffer mode rejects");
-    } else if (streamed.error().kind != scrubbed.error().kind) {
-      outcome.problems.push_back("stream mode rejects with " + describe(streamed.error()) + ", buffer mode with " +
-                                 describe(scrubbed.error()));
-    }
     return outcome;
   }
 
-  check_accepted(input, scrubbed.value(), orientation, streamed, options, outcome);
+  check_accepted(input, scrubbed.value(), orientation, options, outcome);
   outcome.output = out_dir / (std::to_string(index) + ".jpg");
   write_file(*outcome.output, scrubbed.value().jpeg);
   return outcome;
@@ -186,17 +226,22 @@ Outcome check_file(const fs::path& path, const std::string& name, int orientatio
 
 // Reads IFD0:Orientation of every input in one exiftool run; 1 where absent or invalid.
 std::vector<int> read_orientations(const std::vector<fs::path>& inputs) {
+  std::vector<int> orientations(inputs.size(), 1);
   std::string error;
   const auto json = run_exiftool(inputs, {"-n", "-IFD0:Orientation"}, error);
   if (!json) {
     ADD_FAILURE() << "reading orientations: " << error;
-    return std::vector<int>(inputs.size(), 1);
+    return orientations;
   }
-  std::vector<int> orientations;
+  std::map<std::string, int> by_file;
   for (const auto& object : *json) {
     const auto found = object.find("IFD0:Orientation");
-    const bool usable = found != object.end() && found->is_number_integer() && *found >= 1 && *found <= 8;
-    orientations.push_back(usable ? found->get<int>() : 1);
+    if (found == object.end() || !found->is_number_integer()) continue;
+    const int value = found->get<int>();
+    if (value >= 1 && value <= 8) by_file[object.at("SourceFile").get<std::string>()] = value;
+  }
+  for (std::size_t i = 0; i < inputs.size(); ++i) {
+    if (const auto found = by_file.find(inputs[i].string()); found != by_file.end()) orientations[i] = found->second;
   }
   return orientations;
 }
@@ -296,6 +341,7 @@ struct FixtureEntry {
   std::vector<std::string> contains;
   int orientation = 1;
   std::string expect;  // "clean" or "reject:<kind>"
+  std::uint64_t offset = 0;  // of the expected rejection
 };
 
 std::vector<FixtureEntry> read_manifest(const fs::path& dir) {
@@ -304,7 +350,8 @@ std::vector<FixtureEntry> read_manifest(const fs::path& dir) {
   std::vector<FixtureEntry> entries;
   if (json.is_discarded()) return entries;
   for (const auto& item : json.at("files")) {
-    entries.push_back({item.at("file"), item.at("contains"), item.at("orientation"), item.at("expect")});
+    entries.push_back({item.at("file"), item.at("contains"), item.at("orientation"), item.at("expect"),
+                       item.value("offset", std::uint64_t{0})});
   }
   return entries;
 }
@@ -321,6 +368,9 @@ void check_expectation(const FixtureEntry& entry, Outcome& outcome, const std::m
       outcome.problems.push_back("accepted, expected rejection " + kind);
     } else if (jpeg::error_kind_name(outcome.rejection->kind) != kind) {
       outcome.problems.push_back("rejected with " + describe(*outcome.rejection) + ", expected " + kind);
+    } else if (outcome.rejection->offset != entry.offset) {
+      outcome.problems.push_back("rejected at offset " + std::to_string(outcome.rejection->offset) +
+                                 ", expected offset " + std::to_string(entry.offset));
     }
     return;
   }
@@ -357,6 +407,49 @@ TEST(Fixtures, EachFileMeetsItsManifest) {
 
   print_summary("fixtures", outcomes);
   report_problems(outcomes);
+}
+
+// The oracles must be able to fail: on the unscrubbed rich fixture they flag
+// every kind of metadata it carries.
+TEST(Oracles, FlagEverythingInRichInput) {
+  const auto dir = env_path("EXIFSCRUB_FIXTURE_DIR");
+  if (!dir) GTEST_SKIP() << "EXIFSCRUB_FIXTURE_DIR is unset or not a folder; the fixtures.generate test creates it";
+  const fs::path rich = *dir / "rich.jpg";
+  const auto input = read_file(rich);
+  ASSERT_FALSE(input.empty()) << rich << " is missing";
+
+  const auto structure = find_forbidden_structure(input);
+  auto flagged = [&structure](const std::string& text) {
+    return std::any_of(structure.begin(), structure.end(),
+                       [&text](const std::string& problem) { return problem.find(text) != std::string::npos; });
+  };
+  EXPECT_TRUE(flagged("FFE1 APPn segment")) << "APP1 (EXIF, XMP) not flagged";
+  EXPECT_TRUE(flagged("FFED APPn segment")) << "APP13 (IPTC) not flagged";
+  EXPECT_TRUE(flagged("FFFE COM segment")) << "COM not flagged";
+
+  std::string error;
+  const auto json = run_exiftool({rich}, {}, error);
+  ASSERT_TRUE(json.has_value()) << error;
+  ASSERT_EQ(json->size(), 1u);
+  const auto leftovers = find_leftover_tags(json->at(0));
+  for (const std::string tag : {"GPS:GPSLatitude", "ExifIFD:SerialNumber", "ExifIFD:OwnerName", "IFD0:Artist",
+                                "XMP-dc:Creator", "IPTC:By-line", "File:Comment", "IFD1:ThumbnailImage",
+                                "ExifIFD:MakerNoteUnknownText", "IFD0:Orientation"}) {
+    EXPECT_NE(std::find(leftovers.begin(), leftovers.end(), tag), leftovers.end()) << tag << " not flagged";
+  }
+}
+
+TEST(Oracles, FlagTrailerAndSegmentsBetweenScans) {
+  const auto dir = env_path("EXIFSCRUB_FIXTURE_DIR");
+  if (!dir) GTEST_SKIP() << "EXIFSCRUB_FIXTURE_DIR is unset or not a folder; the fixtures.generate test creates it";
+
+  const auto between = find_forbidden_structure(read_file(*dir / "progressive_meta_between_scans.jpg"));
+  EXPECT_TRUE(std::any_of(between.begin(), between.end(), [](const std::string& problem) {
+    return problem.find("FFE1 APPn segment between scans") != std::string::npos;
+  }));
+  const auto trailer = find_forbidden_structure(read_file(*dir / "trailer_bytes.jpg"));
+  ASSERT_EQ(trailer.size(), 1u);
+  EXPECT_NE(trailer[0].find("512 bytes after EOI"), std::string::npos) << trailer[0];
 }
 
 }  // namespace

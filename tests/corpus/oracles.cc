@@ -3,11 +3,14 @@
 #include "oracles.h"
 
 #include <turbojpeg.h>
+#include <cstdio>  // jpeglib.h needs FILE
+#include <jpeglib.h>
 
 #include <unistd.h>
 
 #include <algorithm>
 #include <array>
+#include <csetjmp>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -23,10 +26,58 @@ struct TjHandleDeleter {
 };
 using TjHandle = std::unique_ptr<void, TjHandleDeleter>;
 
-int pixel_format_for(int colorspace) {
-  if (colorspace == TJCS_CMYK || colorspace == TJCS_YCCK) return TJPF_CMYK;
-  if (colorspace == TJCS_GRAY) return TJPF_GRAY;
-  return TJPF_RGB;
+
+// libjpeg reports fatal errors through error_exit, which must not return, so
+// it jumps back to decode_into(); warnings (level -1) are only counted.
+struct DecodeErrors {
+  jpeg_error_mgr manager{};
+  std::jmp_buf jump{};
+  int warnings = 0;
+  char message[JMSG_LENGTH_MAX] = {};
+  char first_warning[JMSG_LENGTH_MAX] = {};
+};
+
+[[noreturn]] void exit_on_error(j_common_ptr info) {
+  auto* errors = reinterpret_cast<DecodeErrors*>(info->err);
+  (*info->err->format_message)(info, errors->message);
+  std::longjmp(errors->jump, 1);
+}
+
+void count_warning(j_common_ptr info, int level) {
+  auto* errors = reinterpret_cast<DecodeErrors*>(info->err);
+  if (level < 0 && errors->warnings++ == 0) (*info->err->format_message)(info, errors->first_warning);
+}
+
+// Decodes with the libjpeg API rather than TurboJPEG's tjDecompress2, because
+// tjDecompressHeader3 in libjpeg-turbo 2.1 rejects sampling factors outside
+// its fixed list, which valid files use. Nothing between setjmp and a jump
+// owns a destructor-bearing local, so longjmp skips no cleanup.
+bool decode_into(Bytes jpeg, Decoded& decoded, DecodeErrors& errors) {
+  jpeg_decompress_struct info{};
+  info.err = jpeg_std_error(&errors.manager);
+  errors.manager.error_exit = exit_on_error;
+  errors.manager.emit_message = count_warning;
+  if (setjmp(errors.jump) != 0) {
+    jpeg_destroy_decompress(&info);
+    return false;
+  }
+  jpeg_create_decompress(&info);
+  jpeg_mem_src(&info, jpeg.data(), static_cast<unsigned long>(jpeg.size()));
+  jpeg_read_header(&info, TRUE);
+  jpeg_start_decompress(&info);
+
+  decoded.width = static_cast<int>(info.output_width);
+  decoded.height = static_cast<int>(info.output_height);
+  decoded.pixel_format = static_cast<int>(info.out_color_space);
+  const std::size_t row_size = std::size_t{info.output_width} * static_cast<std::size_t>(info.output_components);
+  decoded.pixels.resize(row_size * info.output_height);
+  while (info.output_scanline < info.output_height) {
+    JSAMPROW row = decoded.pixels.data() + row_size * info.output_scanline;
+    jpeg_read_scanlines(&info, &row, 1);
+  }
+  jpeg_finish_decompress(&info);
+  jpeg_destroy_decompress(&info);
+  return true;
 }
 
 std::string hex_byte(std::uint8_t value) {
@@ -78,30 +129,19 @@ std::size_t skip_scan(Bytes jpeg, std::size_t at) {
 }  // namespace
 
 std::optional<Decoded> decode(Bytes jpeg, bool stop_on_warning, std::string& error) {
-  TjHandle handle(tjInitDecompress());
-  int width = 0, height = 0, subsampling = 0, colorspace = 0;
-  auto* data = const_cast<unsigned char*>(jpeg.data());  // the TurboJPEG 2 API is not const-correct
-  const auto size = static_cast<unsigned long>(jpeg.size());
-  if (tjDecompressHeader3(handle.get(), data, size, &width, &height, &subsampling, &colorspace) != 0) {
-    error = std::string("header: ") + tjGetErrorStr2(handle.get());
+  Decoded decoded;
+  DecodeErrors errors;
+  if (!decode_into(jpeg, decoded, errors)) {
+    error = errors.message;
     return std::nullopt;
   }
-
-  Decoded decoded;
-  decoded.width = width;
-  decoded.height = height;
-  decoded.pixel_format = pixel_format_for(colorspace);
-  const auto pixel_size = static_cast<std::size_t>(tjPixelSize[decoded.pixel_format]);
-  decoded.pixels.resize(static_cast<std::size_t>(width) * static_cast<std::size_t>(height) * pixel_size);
-  const int flags = stop_on_warning ? TJFLAG_STOPONWARNING : 0;
-  if (tjDecompress2(handle.get(), data, size, decoded.pixels.data(), width, 0, height, decoded.pixel_format,
-                    flags) != 0) {
-    if (tjGetErrorCode(handle.get()) == TJERR_FATAL || stop_on_warning) {
-      error = tjGetErrorStr2(handle.get());
+  if (errors.warnings > 0) {
+    if (stop_on_warning) {
+      error = errors.first_warning;
       return std::nullopt;
     }
     decoded.warning = true;
-    decoded.message = tjGetErrorStr2(handle.get());
+    decoded.message = errors.first_warning;
   }
   return decoded;
 }

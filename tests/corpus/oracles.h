@@ -24,14 +24,15 @@ using Bytes = std::span<const std::uint8_t>;
 struct Decoded {
   int width = 0;
   int height = 0;
-  int pixel_format = 0;              // a TJPF_* value: CMYK, GRAY or RGB
+  int pixel_format = 0;              // libjpeg's out_color_space: JCS_RGB, JCS_GRAYSCALE or JCS_CMYK
   std::vector<std::uint8_t> pixels;
   bool warning = false;              // libjpeg-turbo reported a recoverable problem
   std::string message;               // libjpeg-turbo's text for the warning or error
 };
 
-// Decodes with libjpeg-turbo. With stop_on_warning, a warning fails the decode
-// (TJFLAG_STOPONWARNING). Returns nullopt with `error` set when decoding fails.
+// Decodes with libjpeg-turbo's libjpeg API. With stop_on_warning, a warning
+// (corrupt data that libjpeg can decode around) fails the decode. Returns
+// nullopt with `error` set when decoding fails.
 std::optional<Decoded> decode(Bytes jpeg, bool stop_on_warning, std::string& error);
 
 // The tjTransform operation that makes an image tagged with this EXIF
