@@ -109,7 +109,7 @@ def add_decoy_libraries(root, names, directories=("lib64", "usr/lib64")):
 # Runs on the host inside the new namespaces: enters the root, notes the
 # CLOCK_MONOTONIC time when it was requested, then replaces itself with the
 # program. Host tools before this point keep the host's environment, so only
-# the program sees the given one (LD_DEBUG, LD_LIBRARY_PATH and the rest).
+# the program receives the given one (LD_DEBUG, LD_LIBRARY_PATH and the rest).
 _ENTER_ROOT = """
 import json, os, sys, time
 root, environment, start_file, path, argv = (
@@ -128,7 +128,7 @@ def command_in_root(root, argv, environment, start_file=None, argv0=None):
     """Returns the host command line that runs argv inside root with exactly
     environment.
 
-    argv0 replaces argv[0] as the name the program sees, which selects the
+    argv0 replaces argv[0], the name the program receives, which selects the
     exifscrub binary's mode. When start_file is given, the CLOCK_MONOTONIC
     time just before the program's execve is written to it.
     """

@@ -143,7 +143,7 @@ class _NextHandler(http.server.BaseHTTPRequestHandler):
         arrival = time.clock_gettime(time.CLOCK_MONOTONIC)
         if self.path == "/2018-06-01/runtime/invocation/next":
             self.server.owner.record(arrival)
-        # Never answers: the test kills the process once the request arrived.
+        # Sends no response: the caller kills the process once the request arrived.
         self.server.owner.released.wait(timeout=30)
 
     def log_message(self, format, *args):
@@ -185,7 +185,7 @@ class NextRecorder:
                 self._arrived.set()
 
     def reset(self):
-        """Releases held requests and forgets the recorded arrival."""
+        """Releases held requests and clears the recorded arrival."""
         with self._lock:
             self.released.set()
             self.released = threading.Event()

@@ -270,6 +270,8 @@ class RootTest(Scratch):
             root = self.make_root("dns", resolv_conf=f"nameserver {dns.address}\n")
             self.assertFalse((root / "etc/nsswitch.conf").exists())
             self.assertFalse((root / "etc/hosts").exists())
+            # glibc 2.34 and later has the files and dns NSS modules inside libc.
+            self.assertEqual(sorted((root / "var/task/lib").glob("libnss_*")), [])
             result = lambda_root.run_in_root(root, ["/var/task/bootstrap", "resolve", TEST_HOST],
                                              lambda_root.lambda_environment())
         self.assertEqual(result.stderr.decode(), "")
