@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# Fails when any .tf or .tftest.hcl file under DIR is not in canonical
-# `terraform fmt` style, and prints the diff that fixes it.
+# Fails when any .tf or .tftest.hcl file under the given folders is not in
+# canonical `terraform fmt` style, and prints the diff that fixes it.
 #
-# Usage: run_fmt_check.sh DIR
+# Usage: run_fmt_check.sh DIR...
 set -euo pipefail
-if (($# != 1)); then
-  echo "usage: $0 DIR" >&2
+if (($# < 1)); then
+  echo "usage: $0 DIR..." >&2
   exit 2
 fi
 if ! command -v terraform >/dev/null 2>&1; then
@@ -13,8 +13,12 @@ if ! command -v terraform >/dev/null 2>&1; then
   exit 77
 fi
 export CHECKPOINT_DISABLE=1
-if ! terraform fmt -check -recursive -diff -no-color "$1"; then
-  echo "run 'terraform fmt -recursive $1' to fix the files listed above" >&2
-  exit 1
-fi
-echo "terraform fmt: every file under $1 is formatted"
+status=0
+for dir in "$@"; do
+  if ! terraform fmt -check -recursive -diff -no-color "$dir"; then
+    echo "run 'terraform fmt -recursive $dir' to fix the files listed above" >&2
+    status=1
+  fi
+done
+if ((status == 0)); then echo "terraform fmt: every file under $* is formatted"; fi
+exit "$status"

@@ -42,6 +42,11 @@ variable "lambda_zip_path" {
     condition     = endswith(var.lambda_zip_path, ".zip")
     error_message = "lambda_zip_path must name the .zip file that `make package` writes under dist/."
   }
+
+  validation {
+    condition     = fileexists(var.lambda_zip_path)
+    error_message = "lambda_zip_path does not exist (relative paths start at the folder where terraform runs); build it with `make package` in the repository root."
+  }
 }
 
 variable "architecture" {
