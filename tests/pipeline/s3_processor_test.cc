@@ -1,0 +1,267 @@
+// The S3 processor against the real local Ceph RGW: every event outcome,
+// ordering by sequencer, conditional reads and writes, and the streaming path.
+// Needs the environment of scripts/local-rgw.sh (the rgw CTest fixture).
+#include "pipeline/s3_processor.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <random>
+#include <string>
+
+#include "jpeg/scrub.h"
+#include "test_photo.h"
+
+namespace exifscrub::pipeline {
+namespace {
+
+using testing::Bytes;
+
+std::string environment(const char* name) {
+  const char* value = std::getenv(name);
+  return value ? value : "";
+}
+
+class S3ProcessorTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    source_bucket_ = environment("SOURCE_BUCKET");
+    destination_bucket_ = environment("DEST_BUCKET");
+    if (source_bucket_.empty() || environment("AWS_ENDPOINT_URL").empty()) {
+      GTEST_SKIP() << "the local S3 environment is not loaded; run through the rgw CTest fixture";
+    }
+    auto config = s3::config_from_environment();
+    ASSERT_TRUE(config.ok()) << config.error().describe();
+    client_ = std::make_unique<s3::Client>(config.value());
+    ProcessorConfig processor_config;
+    processor_config.destination_bucket = destination_bucket_;
+    processor_ = std::make_unique<S3Processor>(*client_, processor_config);
+    prefix_ = "processor-" + std::to_string(std::random_device{}()) + "/";
+  }
+
+  std::string put_source(const std::string& key, const Bytes& body) {
+    s3::PutOptions options;
+    options.content_type = "image/jpeg";
+    options.metadata["camera-owner"] = "Jane Example";
+    auto put = client_->put_object(source_bucket_, key, body, options);
+    EXPECT_TRUE(put.ok()) << put.error().describe();
+    return put.ok() ? put.value().etag : "";
+  }
+
+  std::optional<Bytes> get_destination(const std::string& key) {
+    Bytes body;
+    auto got = client_->get_object(destination_bucket_, key, [&](std::span<const std::uint8_t> chunk) {
+      body.insert(body.end(), chunk.begin(), chunk.end());
+      return true;
+    });
+    if (!got.ok()) return std::nullopt;
+    return body;
+  }
+
+  ObjectEvent created(const std::string& key, const std::string& etag, const std::string& sequencer) {
+    ObjectEvent event;
+    event.action = EventAction::Created;
+    event.bucket = source_bucket_;
+    event.key = key;
+    event.etag = etag;
+    event.sequencer = sequencer;
+    return event;
+  }
+
+  ObjectEvent removed(const std::string& key, const std::string& sequencer) {
+    ObjectEvent event;
+    event.action = EventAction::Removed;
+    event.bucket = source_bucket_;
+    event.key = key;
+    event.sequencer = sequencer;
+    return event;
+  }
+
+  static Bytes scrubbed(const Bytes& input) {
+    auto output = jpeg::scrub(input, jpeg::ScrubOptions{});
+    EXPECT_TRUE(output.ok());
+    return output.ok() ? output.value().jpeg : Bytes{};
+  }
+
+  std::string source_bucket_, destination_bucket_, prefix_;
+  std::unique_ptr<s3::Client> client_;
+  std::unique_ptr<S3Processor> processor_;
+};
+
+TEST_F(S3ProcessorTest, CreatedEventWritesScrubbedCopy) {
+  const std::string key = prefix_ + "IMG 0001 (1).JPG";
+  const Bytes photo = testing::camera_photo(64, 48, 6);
+  const std::string etag = put_source(key, photo);
+
+  const ObjectOutcome outcome = processor_->process(created(key, etag, "0055AED6DCD90281E5"));
+
+  EXPECT_EQ(outcome.outcome, Outcome::Scrubbed) << outcome.message;
+  EXPECT_EQ(outcome.bytes_in, photo.size());
+  EXPECT_EQ(outcome.orientation_applied, 6);
+  const auto stored = get_destination(key);
+  ASSERT_TRUE(stored.has_value());
+  EXPECT_EQ(*stored, scrubbed(photo));
+  EXPECT_EQ(outcome.bytes_out, stored->size());
+
+  auto head = client_->head_object(destination_bucket_, key);
+  ASSERT_TRUE(head.ok());
+  EXPECT_EQ(head.value().content_type, "image/jpeg");
+  EXPECT_EQ(head.value().metadata.count("camera-owner"), 0u);
+  EXPECT_EQ(head.value().metadata.at(kSourceSequencerMetadata), "0055AED6DCD90281E5");
+  EXPECT_EQ("\"" + head.value().metadata.at(kSourceEtagMetadata) + "\"", etag);
+}
+
+TEST_F(S3ProcessorTest, DuplicateEventIsStale) {
+  const std::string key = prefix_ + "dup.jpg";
+  const std::string etag = put_source(key, testing::camera_photo(32, 32, 1));
+  ASSERT_EQ(processor_->process(created(key, etag, "00A0")).outcome, Outcome::Scrubbed);
+  auto before = client_->head_object(destination_bucket_, key);
+  ASSERT_TRUE(before.ok());
+
+  const ObjectOutcome again = processor_->process(created(key, etag, "00A0"));
+
+  EXPECT_EQ(again.outcome, Outcome::Stale);
+  auto after = client_->head_object(destination_bucket_, key);
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(after.value().etag, before.value().etag);
+}
+
+TEST_F(S3ProcessorTest, OlderEventNeverOverwritesNewer) {
+  const std::string key = prefix_ + "order.jpg";
+  const Bytes newer = testing::camera_photo(32, 32, 1, 9);
+  const std::string newer_etag = put_source(key, newer);
+  ASSERT_EQ(processor_->process(created(key, newer_etag, "00B0")).outcome, Outcome::Scrubbed);
+
+  const ObjectOutcome older = processor_->process(created(key, "\"0123456789abcdef0123456789abcdef\"", "00A0"));
+
+  EXPECT_EQ(older.outcome, Outcome::Stale);
+  EXPECT_EQ(get_destination(key), scrubbed(newer));
+}
+
+TEST_F(S3ProcessorTest, EventForReplacedSourceWritesNothing) {
+  const std::string key = prefix_ + "replaced.jpg";
+  put_source(key, testing::camera_photo(32, 32, 1, 1));
+
+  const ObjectOutcome outcome =
+      processor_->process(created(key, "\"0123456789abcdef0123456789abcdef\"", "00A0"));
+
+  EXPECT_EQ(outcome.outcome, Outcome::Stale);
+  EXPECT_EQ(outcome.error_kind, "source_changed");
+  EXPECT_FALSE(get_destination(key).has_value());
+}
+
+TEST_F(S3ProcessorTest, RemovedEventDeletesDestination) {
+  const std::string key = prefix_ + "deep/path/to/remove me.jpeg";
+  const std::string etag = put_source(key, testing::camera_photo(32, 32, 1));
+  ASSERT_EQ(processor_->process(created(key, etag, "00A0")).outcome, Outcome::Scrubbed);
+
+  EXPECT_EQ(processor_->process(removed(key, "00B0")).outcome, Outcome::Deleted);
+  EXPECT_FALSE(get_destination(key).has_value());
+  EXPECT_EQ(processor_->process(removed(key, "00B0")).outcome, Outcome::Deleted);
+}
+
+TEST_F(S3ProcessorTest, OlderRemovedEventKeepsNewerUpload) {
+  const std::string key = prefix_ + "late-delete.jpg";
+  const std::string etag = put_source(key, testing::camera_photo(32, 32, 1));
+  ASSERT_EQ(processor_->process(created(key, etag, "00C0")).outcome, Outcome::Scrubbed);
+
+  EXPECT_EQ(processor_->process(removed(key, "00B0")).outcome, Outcome::Stale);
+  EXPECT_TRUE(get_destination(key).has_value());
+}
+
+TEST_F(S3ProcessorTest, NonJpegIsRejectedAndNothingWritten) {
+  const std::string key = prefix_ + "not-a-photo.jpg";
+  const std::string text = "%PDF-1.4 this is not a JPEG";
+  const std::string etag = put_source(key, Bytes(text.begin(), text.end()));
+
+  const ObjectOutcome outcome = processor_->process(created(key, etag, "00A0"));
+
+  EXPECT_EQ(outcome.outcome, Outcome::Rejected);
+  EXPECT_EQ(outcome.error_kind, "not_jpeg");
+  EXPECT_NE(outcome.message.find(key), std::string::npos);
+  EXPECT_FALSE(get_destination(key).has_value());
+}
+
+TEST_F(S3ProcessorTest, TruncatedJpegIsRejectedAndNothingWritten) {
+  const std::string key = prefix_ + "truncated.jpg";
+  // Cut inside the scan data, as an interrupted upload would.
+  Bytes photo = testing::encode_gradient(64, 64);
+  photo.resize(photo.size() - 20);
+  const std::string etag = put_source(key, photo);
+
+  const ObjectOutcome outcome = processor_->process(created(key, etag, "00A0"));
+
+  EXPECT_EQ(outcome.outcome, Outcome::Rejected);
+  EXPECT_EQ(outcome.error_kind, "truncated");
+  EXPECT_FALSE(get_destination(key).has_value());
+}
+
+TEST_F(S3ProcessorTest, MissingSourceIsReported) {
+  const ObjectOutcome outcome = processor_->process(created(prefix_ + "never-uploaded.jpg", "", "00A0"));
+
+  EXPECT_EQ(outcome.outcome, Outcome::Missing);
+  EXPECT_EQ(outcome.error_kind, "no_such_key");
+}
+
+TEST_F(S3ProcessorTest, OtherSuffixesAreSkipped) {
+  const ObjectOutcome outcome = processor_->process(created(prefix_ + "notes.txt", "", "00A0"));
+  EXPECT_EQ(outcome.outcome, Outcome::Skipped);
+}
+
+TEST_F(S3ProcessorTest, DestinationBucketEventIsRejected) {
+  ObjectEvent event = created(prefix_ + "loop.jpg", "", "00A0");
+  event.bucket = destination_bucket_;
+  const ObjectOutcome outcome = processor_->process(event);
+  EXPECT_EQ(outcome.outcome, Outcome::Rejected);
+  EXPECT_EQ(outcome.error_kind, "recursion_guard");
+}
+
+TEST_F(S3ProcessorTest, OversizedObjectIsRejected) {
+  ProcessorConfig config;
+  config.destination_bucket = destination_bucket_;
+  config.limits.max_object_bytes = 1000;
+  S3Processor small(*client_, config);
+  const std::string key = prefix_ + "big.jpg";
+  const std::string etag = put_source(key, testing::encode_gradient(256, 256));
+
+  const ObjectOutcome outcome = small.process(created(key, etag, "00A0"));
+
+  EXPECT_EQ(outcome.outcome, Outcome::Rejected);
+  EXPECT_EQ(outcome.error_kind, "too_large");
+  EXPECT_FALSE(get_destination(key).has_value());
+}
+
+TEST_F(S3ProcessorTest, LargeObjectStreamsToSameBytes) {
+  ProcessorConfig config;
+  config.destination_bucket = destination_bucket_;
+  config.limits.buffer_bytes = 4096;
+  S3Processor streaming(*client_, config);
+  const std::string key = prefix_ + "streamed.jpg";
+  const Bytes photo = testing::camera_photo(400, 300, 1);
+  ASSERT_GT(photo.size(), 4096u);
+  const std::string etag = put_source(key, photo);
+
+  const ObjectOutcome outcome = streaming.process(created(key, etag, "00A0"));
+
+  EXPECT_EQ(outcome.outcome, Outcome::Scrubbed) << outcome.message;
+  EXPECT_EQ(get_destination(key), scrubbed(photo));
+}
+
+TEST_F(S3ProcessorTest, LargeRotatedObjectIsFetchedWhole) {
+  ProcessorConfig config;
+  config.destination_bucket = destination_bucket_;
+  config.limits.buffer_bytes = 4096;
+  S3Processor streaming(*client_, config);
+  const std::string key = prefix_ + "streamed-rotated.jpg";
+  const Bytes photo = testing::camera_photo(400, 300, 8);
+  const std::string etag = put_source(key, photo);
+
+  const ObjectOutcome outcome = streaming.process(created(key, etag, "00A0"));
+
+  EXPECT_EQ(outcome.outcome, Outcome::Scrubbed) << outcome.message;
+  EXPECT_EQ(outcome.orientation_applied, 8);
+  EXPECT_EQ(get_destination(key), scrubbed(photo));
+}
+
+}  // namespace
+}  // namespace exifscrub::pipeline
