@@ -89,6 +89,8 @@ std::vector<PolicyCase> policy_cases() {
   };
 }
 
+void PrintTo(const PolicyCase& c, std::ostream* os) { *os << c.name; }
+
 class PolicyTable : public ::testing::TestWithParam<PolicyCase> {};
 
 TEST_P(PolicyTable, DecidesActionAndReason) {

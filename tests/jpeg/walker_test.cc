@@ -324,6 +324,8 @@ std::vector<MalformedCase> malformed_cases() {
   };
 }
 
+void PrintTo(const MalformedCase& c, std::ostream* os) { *os << c.name; }
+
 class WalkerMalformed : public ::testing::TestWithParam<MalformedCase> {};
 
 TEST_P(WalkerMalformed, RejectedWithExactError) {
