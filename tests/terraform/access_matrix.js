@@ -11,8 +11,9 @@
 // deployment uses none of them to grant access.
 //
 // Usage: node access_matrix.js RENDERED_POLICIES_JSON
-//   (the output of render_policies.sh with buckets photos-a and photos-b
-//   and the event queue arn:aws:sqs:eu-west-1:123456789012:exifscrub-events)
+//   (the output of render_policies.sh with buckets photos-a and photos-b,
+//   the event queue arn:aws:sqs:eu-west-1:123456789012:exifscrub-events and
+//   the rule arn:aws:events:eu-west-1:123456789012:rule/exifscrub-objects)
 
 "use strict";
 
@@ -62,9 +63,11 @@ const GRANTS = {
 const LOG_GROUP = `arn:aws:logs:eu-west-1:${ACCOUNT}:log-group:/aws/lambda/exifscrub`;
 const EVENT_QUEUE = `arn:aws:sqs:eu-west-1:${ACCOUNT}:exifscrub-events`;
 const FAILURE_QUEUE = `arn:aws:sqs:eu-west-1:${ACCOUNT}:exifscrub-failures`;
+const RULE = `arn:aws:events:eu-west-1:${ACCOUNT}:rule/exifscrub-objects`;
 
-// The function's non-S3 permissions and the event queue's resource policy,
-// which lets S3 send only events of bucket A in this account.
+// The function's non-S3 permissions and the queues' resource policies: S3
+// may send only events of bucket A in this account to the event queue, and
+// only the object rule may send undeliverable events to the failure queue.
 function runtime_requests(policies) {
   const as_function = (action, resource, expected) => ({
     who: "function", principal: FUNCTION, identity: [policies.identity.function], resource_policy: undefined, action, resource, context: {}, expected,
@@ -73,6 +76,11 @@ function runtime_requests(policies) {
     who: "s3", principal: "s3.amazonaws.com", identity: [], resource_policy: policies.event_queue, action: "sqs:SendMessage", resource: EVENT_QUEUE,
     context: { "aws:SourceArn": source_arn, "aws:SourceAccount": source_account }, expected,
     note: ` from ${source_arn.replace("arn:aws:s3:::", "")} in ${source_account}`,
+  });
+  const as_eventbridge = (source_arn, expected) => ({
+    who: "events", principal: "events.amazonaws.com", identity: [], resource_policy: policies.failure_queue, action: "sqs:SendMessage", resource: FAILURE_QUEUE,
+    context: { "aws:SourceArn": source_arn }, expected,
+    note: ` from ${source_arn.replace(/^.*:rule\//, "rule ")}`,
   });
   return [
     as_function("logs:CreateLogStream", `${LOG_GROUP}:log-stream:abc`, ALLOW),
@@ -88,6 +96,8 @@ function runtime_requests(policies) {
     as_s3(A, ACCOUNT, ALLOW),
     as_s3(B, ACCOUNT, IMPLICIT),
     as_s3(A, "999999999999", IMPLICIT),
+    as_eventbridge(RULE, ALLOW),
+    as_eventbridge(`arn:aws:events:eu-west-1:${ACCOUNT}:rule/other`, IMPLICIT),
   ];
 }
 
@@ -101,6 +111,7 @@ function load_policies(file) {
     identity: { "user A": doc("user_a_policy_json"), "user B": doc("user_b_policy_json"), function: doc("function_policy_json") },
     bucket: { [A]: doc("source_bucket_policy_json"), [B]: doc("destination_bucket_policy_json") },
     event_queue: doc("event_queue_policy_json"),
+    failure_queue: doc("failure_queue_policy_json"),
   };
 }
 

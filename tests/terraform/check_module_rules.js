@@ -115,12 +115,17 @@ function check_trigger(module, findings) {
   if (notifications.length !== 1) findings.push(`module: ${notifications.length} aws_s3_bucket_notification resources, expected exactly 1 (S3 keeps one configuration per bucket)`);
   for (const r of notifications) {
     const depends = r.body.depends_on || [];
-    for (const permission of of_type(module, "aws_lambda_permission")) {
+    // Only the destinations S3 itself invokes: the Lambda permission for
+    // s3.amazonaws.com and the policy of the event queue.
+    const s3_permissions = of_type(module, "aws_lambda_permission").filter((p) => p.body.principal === "s3.amazonaws.com");
+    if (s3_permissions.length === 0) findings.push("module: no aws_lambda_permission for s3.amazonaws.com");
+    for (const permission of s3_permissions) {
       if (!depends.includes(`\${aws_lambda_permission.${permission.name}}`)) {
         findings.push(`${where(r)}: depends_on does not list aws_lambda_permission.${permission.name}, so S3 may reject the notification`);
       }
     }
-    for (const policy of of_type(module, "aws_sqs_queue_policy")) {
+    const event_queue_policies = of_type(module, "aws_sqs_queue_policy").filter((p) => String(p.body.policy).includes("event_queue_policy_json"));
+    for (const policy of event_queue_policies) {
       if (!depends.includes(`\${aws_sqs_queue_policy.${policy.name}}`)) {
         findings.push(`${where(r)}: depends_on does not list aws_sqs_queue_policy.${policy.name}, so S3 may reject the notification`);
       }
@@ -131,9 +136,14 @@ function check_trigger(module, findings) {
     findings.push(`locals: jpeg_suffixes is ${JSON.stringify(suffixes)}, expected [".jpg",".JPG",".jpeg",".JPEG"] because S3 suffix filters are case-sensitive`);
   }
   for (const r of of_type(module, "aws_lambda_permission")) {
-    expect_values(findings, r, r.body, { principal: "s3.amazonaws.com", action: "lambda:InvokeFunction" });
+    expect_values(findings, r, r.body, { action: "lambda:InvokeFunction" });
     for (const argument of ["source_arn", "source_account"]) {
-      if (r.body[argument] === undefined) findings.push(`${where(r)}: ${argument} is not set, so any bucket could invoke the function`);
+      if (r.body[argument] === undefined) findings.push(`${where(r)}: ${argument} is not set, so any ${r.body.principal} resource could invoke the function`);
+    }
+  }
+  for (const r of of_type(module, "aws_cloudwatch_event_target")) {
+    for (const block of ["retry_policy", "dead_letter_config"]) {
+      if (!r.body[block]) findings.push(`${where(r)}: no ${block} block, so events EventBridge cannot deliver are lost`);
     }
   }
   for (const r of of_type(module, "aws_lambda_event_source_mapping")) {

@@ -61,7 +61,7 @@ const CASES = [
     file: "notifications.tf",
     from: "  source_account = local.account_id\n",
     to: "",
-    expected: ['notifications.tf: resource "aws_lambda_permission" "s3": source_account is not set, so any bucket could invoke the function'],
+    expected: ['notifications.tf: resource "aws_lambda_permission" "s3": source_account is not set, so any s3.amazonaws.com resource could invoke the function'],
   },
   {
     name: "unencrypted failure queue",
@@ -69,6 +69,13 @@ const CASES = [
     from: "  sqs_managed_sse_enabled   = true\n  tags                      = var.tags\n}\n",
     to: "  tags = var.tags\n}\n",
     expected: ['lambda.tf: resource "aws_sqs_queue" "failures": queue is not encrypted; set sqs_managed_sse_enabled = true or kms_master_key_id'],
+  },
+  {
+    name: "rule target without dead letter queue",
+    file: "notifications.tf",
+    from: "  dead_letter_config {\n    arn = aws_sqs_queue.failures.arn\n  }\n",
+    to: "",
+    expected: ['notifications.tf: resource "aws_cloudwatch_event_target" "function": no dead_letter_config block, so events EventBridge cannot deliver are lost'],
   },
   {
     name: "undescribed variable",

@@ -3,11 +3,11 @@
 # real Terraform and prints `terraform output -json` of a root module that
 # calls it, so tests evaluate exactly what Terraform would deploy.
 #
-# Usage: render_policies.sh WORK_DIR SOURCE_BUCKET DEST_BUCKET [EVENT_QUEUE_ARN]
+# Usage: render_policies.sh WORK_DIR SOURCE_BUCKET DEST_BUCKET [EVENT_QUEUE_ARN [EVENTBRIDGE_RULE_ARN]]
 # Prints: {"user_a_policy_json": {"value": "..."}, ...} on stdout.
 set -euo pipefail
-if (($# < 3 || $# > 4)); then
-  echo "usage: $0 WORK_DIR SOURCE_BUCKET DEST_BUCKET [EVENT_QUEUE_ARN]" >&2
+if (($# < 3 || $# > 5)); then
+  echo "usage: $0 WORK_DIR SOURCE_BUCKET DEST_BUCKET [EVENT_QUEUE_ARN [EVENTBRIDGE_RULE_ARN]]" >&2
   exit 2
 fi
 here=$(cd "$(dirname "$0")" && pwd)
@@ -16,13 +16,13 @@ WORK_DIR=$1
 source_bucket=$2
 dest_bucket=$3
 event_queue=${4:-}
+eventbridge_rule=${5:-}
 rm -rf "$WORK_DIR"
 mkdir -p "$WORK_DIR/root"
 # shellcheck source=terraform_env.sh
 source "$here/terraform_env.sh"
 
-queue_argument=null
-if [[ -n $event_queue ]]; then queue_argument="\"$event_queue\""; fi
+quote_or_null() { if [[ -n $1 ]]; then printf '"%s"' "$1"; else printf null; fi; }
 cat >"$WORK_DIR/root/main.tf" <<TF
 module "policies" {
   source = "$module"
@@ -33,7 +33,8 @@ module "policies" {
   function_role_arn       = "arn:aws:iam::123456789012:role/exifscrub-function"
   log_group_arn           = "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/exifscrub"
   failure_queue_arn       = "arn:aws:sqs:eu-west-1:123456789012:exifscrub-failures"
-  event_queue_arn         = $queue_argument
+  event_queue_arn         = $(quote_or_null "$event_queue")
+  eventbridge_rule_arn    = $(quote_or_null "$eventbridge_rule")
 }
 
 output "policies" {

@@ -33,6 +33,14 @@ run "arm64_and_sqs_are_accepted" {
   }
 }
 
+run "eventbridge_is_accepted" {
+  command = plan
+
+  variables {
+    event_delivery = "eventbridge"
+  }
+}
+
 run "same_bucket_names_are_rejected" {
   command = plan
 

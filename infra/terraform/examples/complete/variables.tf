@@ -22,7 +22,7 @@ variable "architecture" {
 }
 
 variable "event_delivery" {
-  description = "direct (S3 invokes the function) or sqs (events pass through a queue)."
+  description = "direct (S3 invokes the function), sqs (events pass through a queue) or eventbridge (an EventBridge rule invokes the function)."
   type        = string
   default     = "direct"
 }

@@ -1,12 +1,14 @@
 # How events of bucket A reach the function. Direct: S3 invokes the
 # function asynchronously, which needs a resource-based permission that
 # must exist before S3 accepts the notification. SQS: S3 sends to a queue
-# and an event source mapping polls it in batches; failed items are
+# and an event source mapping polls it in batches. Failed items are
 # reported one by one (ReportBatchItemFailures) and move to a dead letter
-# queue after sqs_max_receive_count deliveries.
+# queue after sqs_max_receive_count deliveries. EventBridge: S3 sends every
+# event of A to the default event bus and a rule invokes the function
+# asynchronously, so the same retries and failure queue apply as for direct.
 
 resource "aws_lambda_permission" "s3" {
-  count = local.via_sqs ? 0 : 1
+  count = var.event_delivery == "direct" ? 1 : 0
 
   statement_id   = "AllowInvokeFromSourceBucket"
   action         = "lambda:InvokeFunction"
@@ -60,11 +62,72 @@ resource "aws_lambda_event_source_mapping" "events" {
   depends_on = [aws_iam_role_policy.function]
 }
 
+resource "aws_cloudwatch_event_rule" "objects" {
+  count = local.via_eventbridge ? 1 : 0
+
+  name        = "${var.name}-objects"
+  description = "JPEG objects created in or deleted from ${var.source_bucket_name}, for the ${local.function_name} function."
+  event_pattern = jsonencode({
+    source        = ["aws.s3"]
+    "detail-type" = ["Object Created", "Object Deleted"]
+    detail = {
+      bucket = { name = [var.source_bucket_name] }
+      object = { key = [for suffix in local.jpeg_suffixes : { suffix = suffix }] }
+    }
+  })
+  tags = var.tags
+}
+
+resource "aws_lambda_permission" "eventbridge" {
+  count = local.via_eventbridge ? 1 : 0
+
+  statement_id   = "AllowInvokeFromObjectRule"
+  action         = "lambda:InvokeFunction"
+  function_name  = aws_lambda_function.this.function_name
+  principal      = "events.amazonaws.com"
+  source_arn     = aws_cloudwatch_event_rule.objects[0].arn
+  source_account = local.account_id
+}
+
+resource "aws_cloudwatch_event_target" "function" {
+  count = local.via_eventbridge ? 1 : 0
+
+  rule = aws_cloudwatch_event_rule.objects[0].name
+  arn  = aws_lambda_function.this.arn
+
+  # Retries of delivering to Lambda (throttled Invoke calls). Once Lambda has
+  # accepted an event, the function's own retries and failure queue apply.
+  retry_policy {
+    maximum_event_age_in_seconds = var.maximum_event_age_seconds
+    maximum_retry_attempts       = 185
+  }
+
+  dead_letter_config {
+    arn = aws_sqs_queue.failures.arn
+  }
+
+  depends_on = [
+    aws_lambda_permission.eventbridge,
+    aws_sqs_queue_policy.failures,
+  ]
+}
+
+resource "aws_sqs_queue_policy" "failures" {
+  count = local.via_eventbridge ? 1 : 0
+
+  queue_url = aws_sqs_queue.failures.id
+  policy    = module.policies.failure_queue_policy_json
+}
+
 resource "aws_s3_bucket_notification" "source" {
   bucket = aws_s3_bucket.this["source"].id
 
+  # With EventBridge delivery, S3 sends every event of the bucket to the
+  # default bus and the rule filters them.
+  eventbridge = local.via_eventbridge
+
   dynamic "lambda_function" {
-    for_each = local.via_sqs ? [] : local.jpeg_suffixes
+    for_each = var.event_delivery == "direct" ? local.jpeg_suffixes : []
     content {
       id                  = "scrub-${trimprefix(lambda_function.value, ".")}"
       lambda_function_arn = aws_lambda_function.this.arn

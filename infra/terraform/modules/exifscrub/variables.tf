@@ -194,18 +194,18 @@ variable "access_log_bucket_name" {
 }
 
 variable "event_delivery" {
-  description = "How S3 events reach the function: direct (S3 invokes it asynchronously, retries and a failure queue) or sqs (through a queue with a dead letter queue, in batches)."
+  description = "How S3 events reach the function: direct (S3 invokes it asynchronously, retries and a failure queue), sqs (through a queue with a dead letter queue, in batches) or eventbridge (S3 sends every event to EventBridge and a rule invokes the function)."
   type        = string
   default     = "direct"
 
   validation {
-    condition     = contains(["direct", "sqs"], var.event_delivery)
-    error_message = "event_delivery must be direct or sqs."
+    condition     = contains(["direct", "sqs", "eventbridge"], var.event_delivery)
+    error_message = "event_delivery must be direct, sqs or eventbridge."
   }
 }
 
 variable "maximum_retry_attempts" {
-  description = "Retries of a failed asynchronous invocation before its event goes to the failure queue (direct delivery)."
+  description = "Retries of a failed asynchronous invocation before its event goes to the failure queue (direct and eventbridge delivery)."
   type        = number
   default     = 2
 
@@ -216,7 +216,7 @@ variable "maximum_retry_attempts" {
 }
 
 variable "maximum_event_age_seconds" {
-  description = "Age after which an unprocessed asynchronous event goes to the failure queue (direct delivery)."
+  description = "Age after which an unprocessed asynchronous event goes to the failure queue (direct and eventbridge delivery)."
   type        = number
   default     = 3600
 

@@ -1,4 +1,4 @@
-# Bucket policies and the event queue's resource policy.
+# Bucket policies and the resource policies of the queues.
 
 locals {
   source_bucket_policy = {
@@ -42,6 +42,22 @@ locals {
         ArnEquals    = { "aws:SourceArn" = local.source_bucket_arn }
         StringEquals = { "aws:SourceAccount" = var.account_id }
       }
+    }]
+  }
+}
+
+locals {
+  # EventBridge sends events it cannot deliver to the function to the
+  # failure queue itself, so the queue must accept them from that rule only.
+  failure_queue_policy = var.eventbridge_rule_arn == null ? null : {
+    Version = "2012-10-17"
+    Statement = [{
+      Sid       = "AcceptUndeliverableRuleEvents"
+      Effect    = "Allow"
+      Principal = { Service = "events.amazonaws.com" }
+      Action    = ["sqs:SendMessage"]
+      Resource  = [var.failure_queue_arn]
+      Condition = { ArnEquals = { "aws:SourceArn" = var.eventbridge_rule_arn } }
     }]
   }
 }

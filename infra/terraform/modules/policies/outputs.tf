@@ -33,6 +33,11 @@ output "event_queue_policy_json" {
   value       = local.event_queue_policy == null ? null : jsonencode(local.event_queue_policy)
 }
 
+output "failure_queue_policy_json" {
+  description = "Resource policy of the failure queue that lets the EventBridge rule send undeliverable events, or null when EventBridge is not used."
+  value       = local.failure_queue_policy == null ? null : jsonencode(local.failure_queue_policy)
+}
+
 output "source_bucket_arn" {
   description = "ARN of bucket A."
   value       = local.source_bucket_arn

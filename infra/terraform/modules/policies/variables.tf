@@ -85,6 +85,17 @@ variable "event_queue_arn" {
   }
 }
 
+variable "eventbridge_rule_arn" {
+  description = "ARN of the EventBridge rule that forwards events of bucket A to the function, or null when EventBridge is not used. The rule may send undeliverable events to the failure queue."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.eventbridge_rule_arn == null || can(regex("^arn:[a-z-]+:events:[a-z0-9-]+:[0-9]{12}:rule/.+$", var.eventbridge_rule_arn))
+    error_message = "eventbridge_rule_arn must be null or an EventBridge rule ARN."
+  }
+}
+
 variable "kms_key_arn" {
   description = "ARN of the KMS key that encrypts both buckets, or null for SSE-S3 (no KMS permissions are granted then)."
   type        = string

@@ -231,3 +231,32 @@ run "role_arn_must_be_a_role" {
 
   expect_failures = [var.function_role_arn]
 }
+
+run "no_failure_queue_policy_without_eventbridge" {
+  command = plan
+
+  assert {
+    condition     = output.failure_queue_policy_json == null
+    error_message = "a failure queue policy was rendered although no EventBridge rule is configured."
+  }
+}
+
+run "failure_queue_accepts_only_the_eventbridge_rule" {
+  command = plan
+
+  variables {
+    eventbridge_rule_arn = "arn:aws:events:eu-west-1:123456789012:rule/exifscrub-objects"
+  }
+
+  assert {
+    condition = jsondecode(output.failure_queue_policy_json).Statement == [{
+      Sid       = "AcceptUndeliverableRuleEvents"
+      Effect    = "Allow"
+      Principal = { Service = "events.amazonaws.com" }
+      Action    = ["sqs:SendMessage"]
+      Resource  = ["arn:aws:sqs:eu-west-1:123456789012:exifscrub-failures"]
+      Condition = { ArnEquals = { "aws:SourceArn" = "arn:aws:events:eu-west-1:123456789012:rule/exifscrub-objects" } }
+    }]
+    error_message = "the failure queue policy differs: ${output.failure_queue_policy_json}"
+  }
+}
