@@ -390,6 +390,9 @@ def make_handler(emulator, slot):
             self.reply(200, invocation.body, headers)
 
         def rgw_push(self, body):
+            if emulator.args.capture:
+                with emulator.lock, open(emulator.args.capture, "ab") as out:
+                    out.write(body.rstrip(b"\n") + b"\n")
             try:
                 records = json.loads(body)["Records"]
                 if not isinstance(records, list):
@@ -424,6 +427,7 @@ def parse_args(argv):
                         help="seconds a sync invocation may wait in the queue beyond the timeout (default 60)")
     parser.add_argument("--log", help="append the bootstraps' stdout and stderr and the emulator's messages to this file")
     parser.add_argument("--dead-letter", help="append async events that failed every attempt to this JSON-lines file")
+    parser.add_argument("--capture", help="append every RGW push body, one JSON document a line, to this file")
     parser.add_argument("--verbose", action="store_true", help="log every HTTP request")
     args = parser.parse_args(argv)
     if args.concurrency < 1:
