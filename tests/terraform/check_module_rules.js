@@ -2,8 +2,9 @@
 // schema check cannot see. The rules: no access keys in state, the
 // notification ordered after the permission it needs, private and
 // encrypted buckets, bounded log retention, the function's runtime
-// settings, and typed, described variables and outputs. Works offline on
-// the output of HashiCorp's HCL parser.
+// settings, each policy document wired to its resource, and typed,
+// described variables and outputs. Works offline on the output of
+// HashiCorp's HCL parser.
 //
 // Does not evaluate expressions: a rule that expects `true` accepts only
 // the literal, and references are compared as written.
@@ -21,7 +22,7 @@ const { parse } = require("@cdktf/hcl2json");
 // Parses the .tf files of one folder into its resources, variables,
 // outputs, locals and terraform blocks, each resource with its file.
 async function load_module(dir) {
-  const module = { resources: [], variables: [], outputs: [], locals: {}, terraform: [] };
+  const module = { resources: [], variables: [], outputs: [], locals: {}, terraform: [], modules: {} };
   const files = fs.readdirSync(dir).filter((f) => f.endsWith(".tf")).sort();
   for (const file of files) {
     const ast = await parse(file, fs.readFileSync(path.join(dir, file), "utf8"));
@@ -31,6 +32,7 @@ async function load_module(dir) {
     for (const [name, bodies] of Object.entries(ast.variable || {})) module.variables.push({ file, name, body: bodies[0] });
     for (const [name, bodies] of Object.entries(ast.output || {})) module.outputs.push({ file, name, body: bodies[0] });
     for (const locals of ast.locals || []) Object.assign(module.locals, locals);
+    for (const [name, bodies] of Object.entries(ast.module || {})) module.modules[name] = bodies.map((body) => ({ file, body }));
     for (const block of ast.terraform || []) module.terraform.push({ file, body: block });
   }
   return module;
@@ -151,6 +153,51 @@ function check_trigger(module, findings) {
   }
 }
 
+// Each policy document must reach the resource it was written for: a swap
+// of user A's and user B's policies, or a role policy taken from the wrong
+// output, passes every other check.
+const WIRING = [
+  ["aws_iam_group_policy", "uploaders", "policy", "${module.policies.user_a_policy_json}"],
+  ["aws_iam_group_policy", "readers", "policy", "${module.policies.user_b_policy_json}"],
+  ["aws_iam_role_policy", "function", "policy", "${module.policies.function_policy_json}"],
+  ["aws_iam_role", "function", "assume_role_policy", "${module.policies.function_assume_role_policy_json}"],
+  ["aws_s3_bucket_policy", "this", "policy", '${each.key == "source" ? module.policies.source_bucket_policy_json : module.policies.destination_bucket_policy_json}'],
+  ["aws_sqs_queue_policy", "events", "policy", "${module.policies.event_queue_policy_json}"],
+  ["aws_sqs_queue_policy", "failures", "policy", "${module.policies.failure_queue_policy_json}"],
+  ["aws_lambda_function", "this", "role", "${aws_iam_role.function.arn}"],
+];
+const POLICY_INPUTS = {
+  function_role_arn: "${aws_iam_role.function.arn}",
+  log_group_arn: "${aws_cloudwatch_log_group.function.arn}",
+  failure_queue_arn: "${aws_sqs_queue.failures.arn}",
+  source_bucket_name: "${var.source_bucket_name}",
+  destination_bucket_name: "${var.destination_bucket_name}",
+  kms_key_arn: "${var.kms_key_arn}",
+};
+
+function check_wiring(module, findings) {
+  for (const [type, name, argument, expected] of WIRING) {
+    const resource = module.resources.find((r) => r.type === type && r.name === name);
+    if (!resource) {
+      findings.push(`module: no resource "${type}" "${name}" to carry ${expected}`);
+      continue;
+    }
+    if (resource.body[argument] !== expected) {
+      findings.push(`${where(resource)}: ${argument} is ${JSON.stringify(resource.body[argument])}, expected ${JSON.stringify(expected)}`);
+    }
+  }
+  const call = (module.modules.policies || [])[0];
+  if (!call) {
+    findings.push('module: no module "policies" call');
+    return;
+  }
+  for (const [argument, expected] of Object.entries(POLICY_INPUTS)) {
+    if (call.body[argument] !== expected) {
+      findings.push(`${call.file}: module "policies": ${argument} is ${JSON.stringify(call.body[argument])}, expected ${JSON.stringify(expected)}`);
+    }
+  }
+}
+
 function check_interface(dir, module, findings) {
   for (const v of module.variables) {
     for (const argument of ["type", "description"]) {
@@ -170,6 +217,7 @@ async function check(module_dir, root_dirs) {
   check_buckets(module, findings);
   check_function(module, findings);
   check_trigger(module, findings);
+  check_wiring(module, findings);
   for (const dir of [module_dir, ...root_dirs]) {
     const loaded = dir === module_dir ? module : await load_module(dir);
     check_interface(path.relative(process.cwd(), dir) || ".", loaded, findings);

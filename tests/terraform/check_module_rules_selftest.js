@@ -78,6 +78,20 @@ const CASES = [
     expected: ['notifications.tf: resource "aws_cloudwatch_event_target" "function": no dead_letter_config block, so events EventBridge cannot deliver are lost'],
   },
   {
+    name: "user policies swapped",
+    file: "iam.tf",
+    from: "module.policies.user_a_policy_json",
+    to: "module.policies.user_b_policy_json",
+    expected: ['iam.tf: resource "aws_iam_group_policy" "uploaders": policy is "${module.policies.user_b_policy_json}", expected "${module.policies.user_a_policy_json}"'],
+  },
+  {
+    name: "bucket deny aimed at another role",
+    file: "main.tf",
+    from: "function_role_arn       = aws_iam_role.function.arn",
+    to: "function_role_arn       = \"arn:aws:iam::123456789012:role/other\"",
+    expected: ['main.tf: module "policies": function_role_arn is "arn:aws:iam::123456789012:role/other", expected "${aws_iam_role.function.arn}"'],
+  },
+  {
     name: "undescribed variable",
     file: "variables.tf",
     prepend: 'variable "extra" {\n  type = string\n}\n\n',
