@@ -5,15 +5,17 @@
 // bucket B and B/*. Each request carries the bucket policy of the bucket it
 // addresses, so explicit denies in bucket policies count. The function's
 // log and queue permissions and the event queue's policy are checked the
-// same way.
+// same way, and so is KMS use when the buckets use SSE-KMS.
 //
-// Does not model S3 Block Public Access, KMS key policies or SCPs; the
-// deployment uses none of them to grant access.
+// Does not model S3 Block Public Access or SCPs, which the deployment does
+// not use to grant access. KMS requests assume the default key policy,
+// which delegates the key to the account's IAM policies.
 //
-// Usage: node access_matrix.js RENDERED_POLICIES_JSON
+// Usage: node access_matrix.js RENDERED_POLICIES_JSON RENDERED_KMS_POLICIES_JSON
 //   (the output of render_policies.sh with buckets photos-a and photos-b,
 //   the event queue arn:aws:sqs:eu-west-1:123456789012:exifscrub-events and
-//   the rule arn:aws:events:eu-west-1:123456789012:rule/exifscrub-objects)
+//   the rule arn:aws:events:eu-west-1:123456789012:rule/exifscrub-objects;
+//   the second file also with KMS_KEY_ARN set to KMS_KEY below)
 
 "use strict";
 
@@ -64,6 +66,36 @@ const LOG_GROUP = `arn:aws:logs:eu-west-1:${ACCOUNT}:log-group:/aws/lambda/exifs
 const EVENT_QUEUE = `arn:aws:sqs:eu-west-1:${ACCOUNT}:exifscrub-events`;
 const FAILURE_QUEUE = `arn:aws:sqs:eu-west-1:${ACCOUNT}:exifscrub-failures`;
 const RULE = `arn:aws:events:eu-west-1:${ACCOUNT}:rule/exifscrub-objects`;
+const KMS_KEY = `arn:aws:kms:eu-west-1:${ACCOUNT}:key/0b1c2d3e-1111-2222-3333-444455556666`;
+const VIA_S3 = { "kms:ViaService": "s3.eu-west-1.amazonaws.com" };
+
+// KMS's default key policy, which lets IAM policies of the account grant
+// use of the key. Without it no identity policy takes effect.
+const DEFAULT_KEY_POLICY = {
+  Version: "2012-10-17",
+  Statement: [{ Sid: "EnableIamPolicies", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: "kms:*", Resource: "*" }],
+};
+
+// With SSE-KMS buckets, every identity that reads needs kms:Decrypt and
+// every identity that writes kms:GenerateDataKey, but only through S3.
+function kms_requests(policies) {
+  const request = (who, principal, action, context, expected) => ({
+    who, principal, identity: [policies.identity[who]], resource_policy: DEFAULT_KEY_POLICY, action, resource: KMS_KEY, context, expected,
+    note: Object.keys(context).length ? " via S3" : " called directly",
+  });
+  return [
+    request("user A", USER_A, "kms:GenerateDataKey", VIA_S3, ALLOW),
+    request("user A", USER_A, "kms:Decrypt", VIA_S3, ALLOW),
+    request("user A", USER_A, "kms:Decrypt", {}, IMPLICIT),
+    request("user B", USER_B, "kms:Decrypt", VIA_S3, ALLOW),
+    request("user B", USER_B, "kms:GenerateDataKey", VIA_S3, IMPLICIT),
+    request("user B", USER_B, "kms:Decrypt", {}, IMPLICIT),
+    request("function", FUNCTION, "kms:GenerateDataKey", VIA_S3, ALLOW),
+    request("function", FUNCTION, "kms:Decrypt", VIA_S3, ALLOW),
+    request("function", FUNCTION, "kms:Decrypt", {}, IMPLICIT),
+    request("function", FUNCTION, "kms:ScheduleKeyDeletion", VIA_S3, IMPLICIT),
+  ];
+}
 
 // The function's non-S3 permissions and the queues' resource policies: S3
 // may send only events of bucket A in this account to the event queue, and
@@ -159,8 +191,8 @@ function matrix_requests() {
 }
 
 async function main(argv) {
-  if (argv.length !== 1) {
-    console.error("usage: node access_matrix.js RENDERED_POLICIES_JSON");
+  if (argv.length !== 2) {
+    console.error("usage: node access_matrix.js RENDERED_POLICIES_JSON RENDERED_KMS_POLICIES_JSON");
     return 2;
   }
   const policies = load_policies(argv[0]);
@@ -186,12 +218,17 @@ async function main(argv) {
     console.log(`${ok ? "ok  " : "FAIL"} function ${action.padEnd(26)} ${"photos-a/* (extra Allow attached)".padEnd(38)} ${actual}${ok ? "" : `, expected ${EXPLICIT}`}`);
   }
 
-  const runtime = runtime_requests(policies);
+  const kms_policies = load_policies(argv[1]);
+  const runtime = [...runtime_requests(policies), ...kms_requests(kms_policies)];
+  // Without a key, no identity may use KMS at all.
+  for (const who of ["user A", "user B", "function"]) {
+    runtime.push({ ...kms_requests(policies).find((r) => r.who === who), action: "kms:Decrypt", identity: [policies.identity[who]], expected: IMPLICIT, note: " via S3, no key configured" });
+  }
   for (const r of runtime) {
     const actual = await decide(r.principal, r.identity, r.resource_policy, r.action, r.resource, true, r.context);
     const ok = actual === r.expected;
     if (!ok) mismatches += 1;
-    const where = r.resource.replace(/^arn:aws:[a-z]+:eu-west-1:[0-9]+:/, "") + (r.note || "");
+    const where = r.resource.replace(/^arn:aws:[a-z]+:eu-west-1:[0-9]+:/, "").replace(/^key\/.*/, "bucket key") + (r.note || "");
     console.log(`${ok ? "ok  " : "FAIL"} ${r.who.padEnd(8)} ${r.action.padEnd(26)} ${where.padEnd(38)} ${actual}${ok ? "" : `, expected ${r.expected}`}`);
   }
 

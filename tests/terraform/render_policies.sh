@@ -4,7 +4,8 @@
 # calls it, so tests evaluate exactly what Terraform would deploy.
 #
 # Usage: render_policies.sh WORK_DIR SOURCE_BUCKET DEST_BUCKET [EVENT_QUEUE_ARN [EVENTBRIDGE_RULE_ARN]]
-# Prints: {"user_a_policy_json": {"value": "..."}, ...} on stdout.
+# Env:   KMS_KEY_ARN, when set, renders the documents for SSE-KMS buckets.
+# Prints: {"user_a_policy_json": "...", ...} on stdout.
 set -euo pipefail
 if (($# < 3 || $# > 5)); then
   echo "usage: $0 WORK_DIR SOURCE_BUCKET DEST_BUCKET [EVENT_QUEUE_ARN [EVENTBRIDGE_RULE_ARN]]" >&2
@@ -35,6 +36,7 @@ module "policies" {
   failure_queue_arn       = "arn:aws:sqs:eu-west-1:123456789012:exifscrub-failures"
   event_queue_arn         = $(quote_or_null "$event_queue")
   eventbridge_rule_arn    = $(quote_or_null "$eventbridge_rule")
+  kms_key_arn             = $(quote_or_null "${KMS_KEY_ARN:-}")
 }
 
 output "policies" {
