@@ -14,6 +14,7 @@ the host are reachable from inside.
 Does not emulate Lambda's sandbox (read-only /var/task, user ids, limits).
 """
 
+import functools
 import json
 import os
 import pathlib
@@ -51,12 +52,18 @@ def lambda_environment(**extra):
     return environment
 
 
+@functools.lru_cache(maxsize=1)
 def can_chroot():
     """Returns None when roots can be used, else the reason they cannot."""
     if os.geteuid() != 0:
         return "the empty-root tests need root for unshare and chroot"
     if shutil.which("unshare") is None:
         return "unshare is not installed (util-linux provides it)"
+    # A container without CAP_SYS_ADMIN runs as root but cannot make namespaces.
+    probe = subprocess.run(["unshare", "--mount", "--pid", "--fork", "true"],
+                           capture_output=True, text=True, timeout=60, check=False)
+    if probe.returncode != 0:
+        return f"unshare --mount --pid failed ({probe.stderr.strip()}); the empty-root tests need CAP_SYS_ADMIN"
     return None
 
 
