@@ -20,7 +20,7 @@
 #   LAMBDA_PORT [9001]            emulator port on 127.0.0.1 (invocations, /rgw, /status)
 #   LAMBDA_CONCURRENCY [4]        bootstrap processes
 #   LAMBDA_TIMEOUT [30]           function timeout, seconds
-#   EMULATOR [tools/lambda-emulator/emulator.py, else bench/lambda/interim_emulator.py]
+#   EMULATOR [tools/lambda-emulator/emulator.py]  Runtime API emulator to run
 #   STACK_RGW_ENV [unset]         env file of an RGW that is already up (as written by
 #                                 'local-rgw.sh up --env-file'); then 'up' starts no RGW and
 #                                 'down' leaves it running
@@ -64,14 +64,9 @@ log() { printf '[local-stack +%ss] %s\n' "$SECONDS" "$*" >&2; }
 die() { printf 'local-stack: %s\n' "$*" >&2; exit 1; }
 
 pick_emulator() {
-  if [[ -n ${EMULATOR:-} ]]; then
-    echo "$EMULATOR"
-  elif [[ -f $root/tools/lambda-emulator/emulator.py ]]; then
-    echo "$root/tools/lambda-emulator/emulator.py"
-  else
-    # TODO: remove the fallback once tools/lambda-emulator/emulator.py is in the tree.
-    echo "$root/bench/lambda/interim_emulator.py"
-  fi
+  local emulator=${EMULATOR:-$root/tools/lambda-emulator/emulator.py}
+  [[ -r $emulator ]] || die "the Lambda emulator $emulator is missing; set EMULATOR to its path"
+  echo "$emulator"
 }
 
 pick_bootstrap() {
@@ -166,16 +161,18 @@ start_rgw() {
   source "$STACK_DIR/rgw.env"
 }
 
-start_emulator() {
-  local emulator bootstrap
-  emulator=$(pick_emulator)
-  bootstrap=$(pick_bootstrap)
+start_emulator() { # start_emulator <emulator.py> <bootstrap>
+  local emulator=$1 bootstrap=$2
   log "starting $(basename "$emulator") on 127.0.0.1:$LAMBDA_PORT with $LAMBDA_CONCURRENCY x $bootstrap"
   # setsid: the emulator and its bootstraps outlive this script and 'make', and get no SIGINT
   # from the terminal that ran 'make local-up'.
-  setsid /usr/bin/python3 "$emulator" --host 127.0.0.1 --port "$LAMBDA_PORT" \
+  # The emulator listens on 127.0.0.1 only. Its --log file holds the bootstraps' output (our JSON
+  # lines) and its own "[emulator] ..." lines; events that failed every attempt go to
+  # dead-letter.jsonl.
+  setsid /usr/bin/python3 "$emulator" --port "$LAMBDA_PORT" \
     --bootstrap "$bootstrap" --concurrency "$LAMBDA_CONCURRENCY" --timeout "$LAMBDA_TIMEOUT" \
-    --log "$STACK_DIR/log/lambda.log" >>"$STACK_DIR/log/emulator.log" 2>&1 </dev/null &
+    --log "$STACK_DIR/log/lambda.log" --dead-letter "$STACK_DIR/log/dead-letter.jsonl" \
+    >>"$STACK_DIR/log/emulator.log" 2>&1 </dev/null &
   echo "EMULATOR_PID=$!" >>"$state"
   if ! wait_http 30 "http://127.0.0.1:$LAMBDA_PORT/status"; then
     tail -n 20 "$STACK_DIR/log/emulator.log" >&2 || true
@@ -197,9 +194,12 @@ do_up() {
   printf 'LAMBDA_PORT=%s\nRGW_DIR=%s\n' "$LAMBDA_PORT" "$RGW_DIR" >"$state"
   trap 'rc=$?; if ((rc != 0)); then echo "local-stack: up failed (rc=$rc); stopping what started; logs: $STACK_DIR/log" >&2; do_down; fi' EXIT
 
+  local emulator bootstrap
+  emulator=$(pick_emulator)
+  bootstrap=$(pick_bootstrap)
   start_rgw
   export DEST_BUCKET SOURCE_BUCKET AWS_ENDPOINT_URL AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_REGION
-  start_emulator
+  start_emulator "$emulator" "$bootstrap"
   log "creating topic $topic and the notification on bucket $SOURCE_BUCKET"
   echo "TOPIC_ARN=$(configure_notifications create)" >>"$state"
   write_exports >>"$state"
@@ -254,7 +254,8 @@ do_status() {
   curl -fsS -m 5 "http://127.0.0.1:$LAMBDA_PORT/status" | /usr/bin/python3 -c '
 import json, sys
 status = json.load(sys.stdin)
-for name in ("invocations", "completed", "errors", "retries", "queue_length", "in_flight"):
+for name in ("async_events", "invocations", "succeeded", "errors", "async_retries",
+             "dead_letters", "queued", "in_flight", "async_pending"):
     print(f"  {name}: {status.get(name)}")'
   "$root/scripts/local-rgw.sh" status 2>/dev/null | grep -E '^[a-z.]+[0-9a-z]*: pid' || true
 }
@@ -268,11 +269,13 @@ deadline = time.monotonic() + seconds
 while time.monotonic() < deadline:
     with urllib.request.urlopen(url, timeout=5) as response:
         status = json.load(response)
-    if status["queue_length"] == 0 and status["in_flight"] == 0:
+    # async_pending also counts events waiting for their retry delay, which are neither
+    # queued nor in flight.
+    if status["queued"] == 0 and status["in_flight"] == 0 and status["async_pending"] == 0:
         sys.exit(0)
     time.sleep(0.2)
-sys.exit(f"local-stack: still busy after {seconds:g} s: queue_length {status['queue_length']}, "
-         f"in_flight {status['in_flight']}")
+sys.exit(f"local-stack: still busy after {seconds:g} s: queued {status['queued']}, "
+         f"in_flight {status['in_flight']}, async_pending {status['async_pending']}")
 PY
 }
 

@@ -82,12 +82,13 @@ class LocalStack:
         deadline = time.monotonic() + timeout_s
         while True:
             status = self.status()
-            if status["queue_length"] == 0 and status["in_flight"] == 0:
+            busy = status["queued"] + status["in_flight"] + status["async_pending"]
+            if busy == 0:
                 return status
             if time.monotonic() > deadline:
                 raise AssertionError(f"emulator still busy after {timeout_s} s: "
-                                     f"queue_length {status['queue_length']}, "
-                                     f"in_flight {status['in_flight']}")
+                                     f"queued {status['queued']}, in_flight {status['in_flight']}, "
+                                     f"async_pending {status['async_pending']}")
             time.sleep(0.2)
 
     def get_dest(self, key):
@@ -119,7 +120,8 @@ class LocalStack:
                     record = json.loads(line)
                 except ValueError:
                     continue
-                if record.get("key") == key and "outcome" in record and "_aws" not in record:
+                # The EMF metrics line also carries an outcome but no key.
+                if record.get("key") == key and "outcome" in record:
                     lines.append(record)
         return lines
 

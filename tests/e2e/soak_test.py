@@ -59,10 +59,10 @@ class SoakTest(unittest.TestCase):
         print(f"soak: {OBJECTS} uploads from {THREADS} threads in {uploaded - started:.1f} s, "
               f"all {arrived} in the destination after {finished - started:.1f} s "
               f"({OBJECTS / (finished - started):.1f} objects/s); emulator errors "
-              f"{status['errors']}, retries {status['retries']}")
+              f"{status['errors']}, async retries {status['async_retries']}")
         self.assertEqual(arrived, OBJECTS)
         self.assertEqual(status["errors"], 0)
-        self.assertEqual(status["retries"], 0)
+        self.assertEqual(status["async_retries"], 0)
         self.check_objects(stack, photos)
 
     def wait_for_count(self, stack, expected):
