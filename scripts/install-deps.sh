@@ -20,7 +20,7 @@ esac
 build_packages=(
   build-essential cmake pkg-config git
   libturbojpeg0-dev libcurl4-openssl-dev libssl-dev libpugixml-dev nlohmann-json3-dev
-  zip unzip patchelf
+  zip unzip patchelf python3
 )
 # Tests: GoogleTest, clang for libFuzzer and sanitizers, the metadata and
 # pixel oracles (exiftool, libjpeg-turbo's tools), the local S3 (Ceph RGW),
