@@ -28,7 +28,7 @@ build_packages=(
 test_packages=(
   googletest libgtest-dev libbenchmark-dev clang libclang-rt-14-dev
   libimage-exiftool-perl libjpeg-turbo-progs libjpeg62-turbo-dev
-  ceph-mon ceph-osd radosgw ceph-common curl
+  ceph-mon ceph-osd radosgw ceph-common curl openssl
   python3 python3-boto3 python3-pil
   nodejs npm
 )
