@@ -340,7 +340,7 @@ TEST_P(SigV4SuiteCase, MatchesExpectedSignature) {
 std::string case_test_name(const testing::TestParamInfo<fs::path>& info) {
   // Relative paths keep the smithy-rs variants apart from the upstream cases.
   std::string name = fs::relative(info.param, suite_dir()).string();
-  if (name.starts_with("_non-upstream-smithy-rs-additions")) name.replace(0, 34, "smithy");
+  if (name.starts_with("_non-upstream-smithy-rs-additions")) name.replace(0, 33, "smithy");
   for (char& c : name) {
     if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
   }

@@ -1,0 +1,47 @@
+// Digests against published test vectors (FIPS 180-2 for SHA-256,
+// RFC 4231 for HMAC-SHA256, RFC 1321 for MD5, the CRC-32 check value).
+#include <gtest/gtest.h>
+
+#include "s3/crypto.h"
+
+namespace exifscrub::s3 {
+namespace {
+
+TEST(Sha256, MatchesFipsVectors) {
+  EXPECT_EQ(sha256_hex(std::string_view("")),
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  EXPECT_EQ(sha256_hex(std::string_view("abc")),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+TEST(HmacSha256, MatchesRfc4231Case2) {
+  EXPECT_EQ(hex_encode(hmac_sha256("Jefe", "what do ya want for nothing?")),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+}
+
+TEST(Md5, MatchesRfc1321Vector) {
+  EXPECT_EQ(hex_encode(md5_raw(as_bytes("abc"))), "900150983cd24fb0d6963f7d28e17f72");
+  EXPECT_EQ(base64_encode(md5_raw(as_bytes(""))), "1B2M2Y8AsgTpgAmY7PhCfg==");
+}
+
+TEST(StreamingDigest, EqualsOneShotDigest) {
+  StreamingDigest digest(StreamingDigest::Algorithm::Md5);
+  digest.update(as_bytes("a"));
+  digest.update(as_bytes("bc"));
+  EXPECT_EQ(hex_encode(digest.finish()), "900150983cd24fb0d6963f7d28e17f72");
+}
+
+TEST(Crc32, MatchesCheckValue) {
+  EXPECT_EQ(crc32_update(0, as_bytes("123456789")), 0xCBF43926U);
+  EXPECT_EQ(crc32_update(crc32_update(0, as_bytes("1234")), as_bytes("56789")), 0xCBF43926U);
+  EXPECT_EQ(crc32_base64(0xCBF43926U), "y/Q5Jg==");
+}
+
+TEST(Base64, PadsPartialGroups) {
+  EXPECT_EQ(base64_encode("f"), "Zg==");
+  EXPECT_EQ(base64_encode("fo"), "Zm8=");
+  EXPECT_EQ(base64_encode("foo"), "Zm9v");
+}
+
+}  // namespace
+}  // namespace exifscrub::s3
