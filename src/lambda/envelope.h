@@ -6,9 +6,9 @@
 //
 // Does not filter by key suffix or bucket and does not touch S3; the handler
 // decides what to process. The difficulty is that one invocation mixes good
-// and bad records: a malformed record becomes a Malformed entry in its unit
-// and never fails its neighbours, while a payload that matches no envelope at
-// all is an EnvelopeError.
+// and bad records. A malformed record becomes a Malformed entry in its unit
+// and the other records are still decoded. Only a payload that matches no
+// envelope at all is an EnvelopeError.
 #pragma once
 
 #include <string>
@@ -25,7 +25,7 @@ enum class EnvelopeKind { S3Notification, SnsNotification, SqsBatch, EventBridge
 enum class RecordStatus {
   Ready,      // event is complete and names a created or removed object
   Ignored,    // well-formed, but an event type the function does not act on
-  Malformed,  // could not be decoded; detail says which field and why
+  Malformed,  // could not be decoded; detail names the field and the defect
 };
 
 struct DecodedRecord {
@@ -56,9 +56,9 @@ struct EnvelopeError {
 };
 
 // Decodes payload. Fails only when the payload is not JSON, matches no
-// supported envelope, or lacks what the reply needs (an SQS messageId, a
-// Batch Operations invocationId or taskId); every other defect is reported
-// per record.
+// supported envelope, or lacks an id that the reply must name (an SQS
+// messageId, a Batch Operations invocationId or taskId). Every other defect
+// is reported per record.
 Result<Envelope, EnvelopeError> decode_envelope(std::string_view payload);
 
 const char* envelope_kind_name(EnvelopeKind kind);

@@ -1,7 +1,7 @@
-// Invocation handling. Guards run in a fixed order so the outcome of an event
-// that trips several of them is stable: the recursion guard first, because
-// processing the destination bucket would loop; the deadline last, because
-// it only postpones work.
+// Invocation handling. Guards run in a fixed order, so an event that trips
+// several of them always gets the same outcome. The recursion guard comes
+// first because processing the destination bucket would loop. The deadline
+// comes last because it only postpones work.
 #include "lambda/handler.h"
 
 #include <algorithm>

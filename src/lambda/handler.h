@@ -4,8 +4,8 @@
 //
 // Does not talk to the Runtime API or to S3; the runtime loop feeds it
 // payloads and the processor does the S3 work. Key suffixes are checked here,
-// before the processor runs, so skipped keys cost no S3 request; the pipeline
-// guards again for callers other than this handler.
+// before the processor runs, so skipped keys cost no S3 request. The pipeline
+// checks them again for callers other than this handler.
 #pragma once
 
 #include <chrono>
@@ -20,7 +20,7 @@
 
 namespace exifscrub::lambda {
 
-// What the Runtime API tells about one invocation.
+// Invocation details from the Runtime API headers.
 struct InvocationContext {
   std::string request_id;
   std::string trace_id;      // Lambda-Runtime-Trace-Id; empty when absent
@@ -33,8 +33,9 @@ class Handler {
  public:
   Handler(const Config& config, Logger& logger, Clock clock);
 
-  // Runs one invocation. Never fails as a function: every problem becomes
-  // part of the returned reply and is logged.
+  // Runs one invocation and returns its reply. Decoding errors, guard
+  // rejections and processor outcomes all become part of the reply and are
+  // logged. Exceptions thrown by the processor propagate to the caller.
   Reply handle(std::string_view payload, const InvocationContext& context, pipeline::ObjectProcessor& processor);
 
   // The time before the deadline at which no new object starts:

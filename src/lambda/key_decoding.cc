@@ -73,8 +73,9 @@ bool is_valid_utf8(std::string_view text) {
     std::size_t length = sequence_length(lead);
     if (length == 0 || i + length > text.size()) return false;
 
-    // The second byte's range excludes overlong forms (E0, F0), UTF-16
-    // surrogates (ED) and values above U+10FFFF (F4).
+    // Following the byte sequence syntax of RFC 3629 section 4, the second byte's
+    // range excludes overlong forms (E0, F0), UTF-16 surrogates (ED) and
+    // values above U+10FFFF (F4).
     std::uint8_t min_second = 0x80;
     std::uint8_t max_second = 0xBF;
     if (lead == 0xE0) min_second = 0xA0;

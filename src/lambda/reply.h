@@ -17,7 +17,7 @@
 
 namespace exifscrub::lambda {
 
-// What the runtime posts: a response body, or an invocation error.
+// The result the runtime posts: a response body or an invocation error.
 struct Reply {
   bool is_error = false;
   std::string body;           // JSON response when !is_error
@@ -36,8 +36,8 @@ Reply shape_reply(const Envelope& envelope, const UnitOutcomes& outcomes, BatchR
 Reply invalid_event_reply(const EnvelopeError& error);
 
 // Stable snake_case name of an outcome, as used in logs, metrics and replies.
-// TODO: use pipeline::outcome_name once the pipeline library defines it, so
-// the two names cannot drift apart.
+// NOTE: this repeats pipeline::outcome_name because linking the pipeline
+// library would pull the S3 client into this one. reply_test pins every name.
 const char* outcome_label(pipeline::Outcome outcome);
 
 // The Batch Operations result code of an outcome: success for scrubbed,

@@ -41,7 +41,7 @@ class RuntimeClient {
   // without a request id.
   Result<RuntimeInvocation, RuntimeError> next();
 
-  // Posts the function's response. Fails unless Lambda answers 202.
+  // Posts the function's response. Fails unless Lambda responds with 202.
   Result<Done, RuntimeError> post_response(const std::string& request_id, const std::string& body);
 
   // Posts an invocation error as {"errorMessage", "errorType", "stackTrace"}

@@ -39,7 +39,8 @@ struct RuntimeOptions {
 // Runs until the Runtime API stops handing out invocations. Returns 1 when
 // AWS_LAMBDA_RUNTIME_API is missing, when the configuration is invalid (after
 // posting an init error), or when GET /next failed next_attempts times in a
-// row. Never throws.
+// row. A std::exception from the handler or processor fails only its
+// invocation, with errorType "InternalError".
 int run_runtime_loop(const ProcessorFactory& factory, const RuntimeOptions& options = {});
 
 }  // namespace exifscrub::lambda

@@ -91,7 +91,7 @@ def pid_alive(pid):
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
-    # A zombie still answers kill(0); its state letter in /proc says Z.
+    # kill(0) also succeeds for a zombie, whose state letter in /proc is Z.
     with open("/proc/%d/stat" % pid, encoding="utf-8") as f:
         return f.read().split(") ", 1)[1][0] != "Z"
 
@@ -189,8 +189,8 @@ class EmulatorTest(unittest.TestCase):
         self.assertNotIn("X-Amz-Function-Error", headers)
 
     def test_deadline_margin_fails_rest(self):
-        # A 4 s budget and a 1.5 s margin: quick objects all start; after the
-        # 3 s object only about 1 s is left, so the next one is not started.
+        # A 4 s budget and a 1.5 s margin let quick objects start. After the
+        # 3 s object only about 1 s is left, so the next one does not start.
         emulator = self.start("--timeout", "4", env={"DEADLINE_MARGIN_MS": "1500"})
         status, headers, body = emulator.invoke(s3_event("a.jpg", "b.jpg"))
         self.assertEqual(status, 200)

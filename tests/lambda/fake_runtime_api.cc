@@ -25,7 +25,7 @@ bool wait_readable(int fd, const std::atomic<bool>& stopping) {
   return false;
 }
 
-// Reads until buffer holds n bytes; false when the peer closed first.
+// Reads until buffer contains n bytes. Returns false when the peer closed first.
 bool read_until_size(int fd, std::string& buffer, std::size_t n, const std::atomic<bool>& stopping) {
   char chunk[4096];
   while (buffer.size() < n) {

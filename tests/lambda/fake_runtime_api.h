@@ -1,6 +1,6 @@
 // A Runtime API served by the test itself on 127.0.0.1: it hands out queued
 // invocations on GET .../invocation/next, records every other request, and
-// answers 202 as Lambda does. When the queue is empty, /next answers 500 so
+// responds 202 as Lambda does. When the queue is empty, /next returns 500 so
 // the runtime loop under test stops.
 //
 // Serves one connection at a time with HTTP/1.1 keep-alive, which is what
@@ -40,7 +40,7 @@ class FakeRuntimeApi {
 
   std::string endpoint() const;  // "127.0.0.1:PORT"
   void enqueue(QueuedInvocation invocation);
-  // Makes every POST answer with status instead of 202.
+  // Makes every POST respond with status instead of 202.
   void set_post_status(int status) { post_status_ = status; }
   std::vector<RecordedRequest> requests() const;
 

@@ -112,9 +112,9 @@ TEST_F(HandlerTest, UnexpectedSourceBucketRejected) {
 }
 
 TEST_F(HandlerTest, DeadlineStopsNewObjects) {
-  // Budget 10 s: margin max(2000, 1000) = 2000 ms. Each object takes 3 s of
-  // the manual clock, so objects start at 10, 7 and 4 s left; the fourth
-  // would start with 1 s left.
+  // A 10 s budget gives a margin of max(2000, 1000) = 2000 ms. Each object
+  // takes 3 s of the manual clock, so objects start with 10, 7 and 4 s left.
+  // The fourth would start with 1 s left.
   FakeProcessor processor(&clock_, milliseconds(3000));
   json records = json::array();
   for (const char* key : {"1.jpg", "2.jpg", "3.jpg", "4.jpg", "5.jpg"}) records.push_back(s3_record("photos-a", key));

@@ -115,6 +115,16 @@ TEST(Reply, InvalidEventReply) {
   EXPECT_EQ(reply.error_message, "event is not a JSON object");
 }
 
+TEST(Reply, OutcomeLabels) {
+  EXPECT_STREQ(outcome_label(Outcome::Scrubbed), "scrubbed");
+  EXPECT_STREQ(outcome_label(Outcome::Deleted), "deleted");
+  EXPECT_STREQ(outcome_label(Outcome::Skipped), "skipped");
+  EXPECT_STREQ(outcome_label(Outcome::Stale), "stale");
+  EXPECT_STREQ(outcome_label(Outcome::Rejected), "rejected");
+  EXPECT_STREQ(outcome_label(Outcome::Missing), "missing");
+  EXPECT_STREQ(outcome_label(Outcome::Failed), "failed");
+}
+
 TEST(Reply, ResultCodePerOutcome) {
   EXPECT_EQ(batch_result_code(Outcome::Scrubbed), BatchResultCode::Succeeded);
   EXPECT_EQ(batch_result_code(Outcome::Deleted), BatchResultCode::Succeeded);

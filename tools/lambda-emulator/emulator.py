@@ -134,9 +134,9 @@ class Emulator:
     def take(self, slot, generation):
         """Block until an invocation is queued or the emulator stops.
 
-        generation identifies the bootstrap process that asked. A request left
-        over from a process that has since exited puts the invocation back
-        instead of handing it to nobody.
+        generation identifies the bootstrap process that sent the request. A
+        request left over from a process that has since exited puts the
+        invocation back in the queue, so no invocation goes to a dead process.
         """
         while not self.stopping.is_set():
             try:
