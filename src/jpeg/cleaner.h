@@ -2,10 +2,10 @@
 // walker finds, records its fate in the report and sends what is kept to the
 // SegmentWriter.
 //
-// It also takes the decisions that depend on more than one segment: only the
-// first JFIF is kept; of several Adobe segments the last is kept, because
-// libjpeg-turbo uses the last one; ICC chunks are kept only as a complete set
-// numbered 1 to N; the Orientation tag is read from the first EXIF segment
+// It also takes the decisions that depend on more than one segment. Only the
+// first JFIF is kept. Of several Adobe segments the last is kept, because
+// libjpeg-turbo uses the last one. ICC chunks are kept only as a complete set
+// numbered 1 to N. The Orientation tag is read from the first EXIF segment
 // before the first scan. It does not validate structure (walker.h) or verify
 // its output (verify.h).
 #pragma once

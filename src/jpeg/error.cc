@@ -22,7 +22,7 @@ std::string_view error_kind_name(ErrorKind kind) {
 
 namespace {
 
-// What the user can do about each kind; one sentence each, shown after the message.
+// Returns what the user can do about each kind, shown after the message.
 std::string_view fix_for(ErrorKind kind) {
   switch (kind) {
     case ErrorKind::NotJpeg:

@@ -1,4 +1,4 @@
-// The keep-or-drop policy: one table that says, for each marker and APPn
+// The keep-or-drop policy: one table that states, for each marker and APPn
 // identifier, whether a scrubbed image keeps the segment, keeps a rewritten
 // copy or drops it, and why.
 //
@@ -36,7 +36,7 @@ struct PolicyDecision {
   std::string_view reason;  // a static string from the policy table
 };
 
-// Where a segment sits, for the rules that depend on it.
+// Position and options that some rules depend on.
 struct PolicyContext {
   bool keep_icc = true;          // ScrubOptions::keep_icc
   bool before_first_scan = true; // false once the first SOS has been walked

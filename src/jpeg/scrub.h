@@ -6,7 +6,7 @@
 // StreamScrubber takes chunks in and hands cleaned chunks out with bounded
 // memory. For the same input and options they produce identical bytes, except
 // that only scrub() can apply an orientation (the lossless rotation needs the
-// whole image). Nothing here knows of AWS, logs, or keeps global state.
+// whole image). The library has no AWS code, never logs and keeps no global state.
 #pragma once
 
 #include <cstdint>
@@ -60,7 +60,7 @@ struct ScrubOutput {
   ScrubReport report;
 };
 
-// Scrubs a whole JPEG held in memory. The output holds SOI, then JFIF (if
+// Scrubs a whole JPEG held in memory. The output contains SOI, then JFIF (if
 // any), then the orientation EXIF segment (KeepTag only), then the ICC chunks,
 // then Adobe, then the remaining kept segments and scans in input order, then
 // EOI. With OrientationMode::Apply and an orientation of 2-8, the image is
@@ -81,12 +81,13 @@ Result<ScrubOutput> scrub(std::span<const std::uint8_t> input, const ScrubOption
 Result<ScrubReport> inspect(std::span<const std::uint8_t> input, const ScrubOptions& options);
 
 // Re-walks a scrubbed image with the same walker, independently of the
-// policy: it must be one well-formed JPEG from SOI to EOI with nothing after
-// it, holding only SOI, one JFIF without thumbnail, at most one EXIF segment
-// holding only the Orientation tag, a complete set of ICC chunks, one Adobe
-// segment of 12 bytes, the decoding segments (SOFn, DHT, DQT, DAC, DRI, SOS,
-// DNL) and EOI, with all APPn segments first and in that order. Any other
-// content is an error of kind VerificationFailed naming the offset.
+// policy. The output must be one well-formed JPEG from SOI to EOI with
+// nothing after it. It may contain only SOI, one JFIF without thumbnail, at
+// most one EXIF segment with only the Orientation tag, a complete set of ICC
+// chunks, one 12-byte Adobe segment, the decoding segments (SOFn, DHT, DQT,
+// DAC, DRI, SOS, DNL) and EOI, with all APPn segments first and in that
+// order. Any other content is an error of kind VerificationFailed naming the
+// offset.
 Status verify_clean(std::span<const std::uint8_t> output);
 
 // Scrubs a JPEG arriving in chunks and hands cleaned chunks to a sink, with

@@ -1,6 +1,6 @@
-// Segment content parsers; the limits follow ITU-T T.81 annex B and the checks
-// libjpeg-turbo 2.1 applies in jdmarker.c, so a file it decodes without a
-// warning passes here.
+// Segment content parsers. The limits follow ITU-T T.81 annex B and the
+// checks that libjpeg-turbo 2.1 applies in jdmarker.c, so a file it decodes
+// without a warning passes here.
 #include "jpeg/segments.h"
 
 #include <algorithm>
@@ -12,8 +12,8 @@ namespace exifscrub::jpeg {
 
 namespace {
 
-// libjpeg's MAX_COMPONENTS; T.81 allows 255 for sequential frames, but no
-// decoder we hand the output to accepts more than this.
+// libjpeg's MAX_COMPONENTS. T.81 allows 255 for sequential frames, but
+// libjpeg-turbo rejects more than 10.
 constexpr std::size_t kMaxFrameComponents = 10;
 constexpr std::size_t kMaxProgressiveComponents = 4;  // T.81 B.2.2
 constexpr std::size_t kMaxScanComponents = 4;         // T.81 B.2.3
@@ -184,7 +184,7 @@ Status check_dqt(std::uint64_t offset, Bytes payload) {
     at += size;
   }
   if (payload.empty()) {
-    return segment_error(ErrorKind::MalformedSegment, marker::kDqt, offset, "holds no table");
+    return segment_error(ErrorKind::MalformedSegment, marker::kDqt, offset, "contains no table");
   }
   return Done{};
 }
@@ -220,7 +220,7 @@ Status check_dht(std::uint64_t offset, Bytes payload) {
     at += 17 + symbols;
   }
   if (payload.empty()) {
-    return segment_error(ErrorKind::MalformedSegment, marker::kDht, offset, "holds no table");
+    return segment_error(ErrorKind::MalformedSegment, marker::kDht, offset, "contains no table");
   }
   return Done{};
 }

@@ -1,4 +1,4 @@
-// StreamScrubber: the walker drives the cleaner; every output byte goes
+// StreamScrubber: the walker drives the cleaner. Every output byte goes
 // through an OutputVerifier before it reaches the caller's sink, and the last
 // two bytes are held back until the verification has finished.
 #include <array>

@@ -11,7 +11,12 @@
 //
 // The walker decides what is valid, not what is kept: that is policy.h. It
 // does not decode pixels or check that the entropy-coded data decodes; it only
-// finds where each scan ends. The difficulty lies in the scan data, where 0xFF
+// finds where each scan ends.
+//
+// NOTE: bytes placed inside a scan after its last MCU and before the next
+// marker are indistinguishable from entropy-coded data without Huffman or
+// arithmetic decoding, so they are copied with the scan. libjpeg-turbo
+// reports such bytes only with the "extraneous bytes before marker" warning. The difficulty lies in the scan data, where 0xFF
 // is either stuffed data (FF 00), a restart marker (RSTn), fill before a
 // marker, or the start of the marker that ends the scan, and a chunk boundary
 // may fall anywhere in such a run.
@@ -61,8 +66,8 @@ class WalkHandler {
 
 class Walker {
  public:
-  // Upper bound on segments per file; each one costs a report entry, and valid
-  // files hold a few dozen.
+  // Upper bound on segments per file. Each one costs a report entry, and real
+  // photos contain a few dozen.
   static constexpr std::uint64_t kMaxSegments = 100'000;
 
   // The handler must outlive the walker.

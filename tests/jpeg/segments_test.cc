@@ -148,14 +148,14 @@ TEST(CheckTables, RejectMalformed) {
   ByteVector heavy_dht = {0x10};
   heavy_dht = heavy_dht + repeat(17, 16);  // 272 symbols
   const std::vector<TableCase> cases = {
-      {"DqtEmpty", check_dqt(3, {}), "DQT segment at offset 3: holds no table"},
+      {"DqtEmpty", check_dqt(3, {}), "DQT segment at offset 3: contains no table"},
       {"DqtTableFour", check_dqt(3, ByteVector{0x04} + repeat(1, 64)),
        "DQT segment at offset 3: table at byte 4 has an invalid precision or a table number over 3"},
       {"DqtPrecisionTwo", check_dqt(3, ByteVector{0x20} + repeat(1, 64)),
        "DQT segment at offset 3: table at byte 4 has an invalid precision or a table number over 3"},
       {"DqtShort", check_dqt(3, ByteVector{0x10} + repeat(1, 64)),
        "DQT segment at offset 3: table at byte 4 runs past the declared length"},
-      {"DhtEmpty", check_dht(3, {}), "DHT segment at offset 3: holds no table"},
+      {"DhtEmpty", check_dht(3, {}), "DHT segment at offset 3: contains no table"},
       {"DhtClassTwo", check_dht(3, ByteVector{0x20} + repeat(0, 16)),
        "DHT segment at offset 3: table at byte 4 has a class over 1 or a table number over 3"},
       {"DhtShortCounts", check_dht(3, ByteVector{0x00} + repeat(0, 10)),

@@ -182,16 +182,16 @@ TEST(StreamScrubber, ScanDataIsNotBuffered) {
 }
 
 TEST(StreamScrubber, MovedScrubberKeepsWorking) {
+  const ByteVector input = minimal_jpeg();
   ByteVector output;
   StreamScrubber first(drop_orientation(), [&output](std::span<const std::uint8_t> bytes) {
     output.insert(output.end(), bytes.begin(), bytes.end());
   });
-  ASSERT_TRUE(first.write(ByteVector(minimal_jpeg().begin(), minimal_jpeg().begin() + 50)));
+  ASSERT_TRUE(first.write(std::span<const std::uint8_t>(input).first(50)));
   StreamScrubber second = std::move(first);
-  const ByteVector rest(minimal_jpeg().begin() + 50, minimal_jpeg().end());
-  ASSERT_TRUE(second.write(rest));
+  ASSERT_TRUE(second.write(std::span<const std::uint8_t>(input).subspan(50)));
   ASSERT_TRUE(second.finish());
-  EXPECT_EQ(output, minimal_jpeg());
+  EXPECT_EQ(output, input);
 }
 
 }  // namespace
