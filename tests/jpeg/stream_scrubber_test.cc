@@ -1,6 +1,6 @@
-// Tests for StreamScrubber: every input fed in chunks of 1, 2, 3, 7, 64 and
-// 4096 bytes and whole gives scrub()'s bytes and report; scan data passes
-// through without being buffered; EOI is held back until finish().
+// Tests for StreamScrubber. Every input fed in chunks of 1, 2, 3, 7, 64 and
+// 4096 bytes and whole gives scrub()'s bytes and report. Scan data passes
+// through without being buffered, and EOI is held back until finish().
 #include <gtest/gtest.h>
 
 #include <string>

@@ -50,8 +50,8 @@ struct Recording : WalkHandler {
   std::vector<std::string> summary() const {
     std::vector<std::string> lines;
     for (const Event& event : events) {
-      const std::string what = event.kind == "segment" ? marker::name(event.code) : event.kind;
-      lines.push_back(what + "@" + std::to_string(event.offset) + ":" +
+      const std::string label = event.kind == "segment" ? marker::name(event.code) : event.kind;
+      lines.push_back(label + "@" + std::to_string(event.offset) + ":" +
                       std::to_string(event.bytes.size()));
     }
     return lines;
@@ -181,16 +181,16 @@ TEST(Walker, ErrorIsSticky) {
 }
 
 TEST(Walker, HandlerErrorStopsWalk) {
-  struct Refusing : Recording {
+  struct StoppingAtDht : Recording {
     Status on_segment(const Segment& segment) override {
       if (segment.code == marker::kDht) return Error{ErrorKind::TooLarge, 84, 0xC4, "stop"};
       return Recording::on_segment(segment);
     }
-  } refusing;
-  Status walked = walk(minimal_jpeg(), refusing);
+  } handler;
+  Status walked = walk(minimal_jpeg(), handler);
   ASSERT_FALSE(walked);
   EXPECT_EQ(walked.error().message, "stop");
-  EXPECT_EQ(refusing.events.size(), 3u);
+  EXPECT_EQ(handler.events.size(), 3u);
 }
 
 TEST(Walker, SegmentCountIsBounded) {
