@@ -49,7 +49,7 @@ class PipelineTest(unittest.TestCase):
 
     def assert_rejected(self, key, error_kind):
         self.stack.wait_idle(60)
-        self.assertIsNone(self.stack.get_dest(key), f"{key!r} must not reach the destination")
+        self.assertTrue(self.stack.get_dest(key) is None, f"{key!r} must not reach the destination")
         lines = self.stack.object_log_lines(key)
         self.assertTrue(lines, f"no log line for {key!r} in {self.stack.lambda_log}")
         self.assertEqual(lines[-1]["outcome"], "rejected")
@@ -66,7 +66,8 @@ class PipelineTest(unittest.TestCase):
                 with self.subTest(key=key):
                     scrubbed = self.stack.wait_dest(key, present=True)
                     self.assertIsNotNone(scrubbed, f"{key!r} did not arrive in the destination")
-                    self.assertEqual(scrubbed, support.scrub_with_cli(body))
+                    self.assertTrue(scrubbed == support.scrub_with_cli(body),
+                                    f"{key!r} differs from the CLI's output for the same input")
                     paths[key] = os.path.join(tmp, f"{index}.jpg")
                     with open(paths[key], "wb") as f:
                         f.write(scrubbed)
@@ -101,7 +102,8 @@ class PipelineTest(unittest.TestCase):
         self.put(key, support.make_photo(300))
         self.assertIsNotNone(self.stack.wait_dest(key, present=True))
         self.stack.s3.delete_object(Bucket=self.stack.source_bucket, Key=key)
-        self.assertIsNone(self.stack.wait_dest(key, present=False))
+        left = self.stack.wait_dest(key, present=False)
+        self.assertTrue(left is None, f"{key!r} is still in the destination after its deletion")
         self.assertEqual(self.stack.object_log_lines(key)[-1]["outcome"], "deleted")
 
     def test_quick_overwrite_keeps_newer(self):
@@ -111,7 +113,8 @@ class PipelineTest(unittest.TestCase):
         self.put(key, older)
         self.put(key, newer)
         self.stack.wait_idle(60)
-        self.assertEqual(self.stack.get_dest(key), support.scrub_with_cli(newer))
+        self.assertTrue(self.stack.get_dest(key) == support.scrub_with_cli(newer),
+                        f"{key!r} in the destination is not the scrubbed newer upload")
 
 
 if __name__ == "__main__":
