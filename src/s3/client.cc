@@ -4,6 +4,7 @@
 #include "s3/client.h"
 
 #include <algorithm>
+#include <charconv>
 #include <random>
 #include <thread>
 
@@ -39,9 +40,15 @@ bool is_printable_ascii(const std::string& text) {
   return std::all_of(text.begin(), text.end(), [](char c) { return c >= 0x20 && c < 0x7F; });
 }
 
+std::uint64_t parse_length(const std::string& text) {
+  std::uint64_t value = 0;
+  std::from_chars(text.data(), text.data() + text.size(), value);
+  return value;
+}
+
 ObjectInfo object_info_from(const HttpResponse& response) {
   ObjectInfo info;
-  info.content_length = std::stoull(response.header("content-length").value_or("0"));
+  info.content_length = parse_length(response.header("content-length").value_or("0"));
   info.etag = response.header("etag").value_or("");
   info.version_id = response.header("x-amz-version-id").value_or("");
   info.content_type = response.header("content-type").value_or("");
@@ -174,7 +181,8 @@ Result<HttpResponse> Client::run_with_retries(const Call& call,
 
 Result<HttpResponse> Client::send(const Call& call, const BodySink* sink) {
   // The payload hash is computed once; every attempt sends the same bytes.
-  const std::string payload_hash = sha256_hex(call.body);
+  const std::string payload_hash =
+      config_.unsigned_payload && call.send_body ? std::string(kUnsignedPayload) : sha256_hex(call.body);
   return run_with_retries(call, [&] { return send_once(call, payload_hash, sink); });
 }
 

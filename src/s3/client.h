@@ -87,7 +87,7 @@ class Client {
 
   // Streams the object into on_data, chunk by chunk; a false return stops
   // the transfer with Aborted. A transfer that breaks is resumed from the
-  // next byte with If-Match on the first response's ETag, so on_data sees
+  // next byte with If-Match on the first response's ETag, so on_data receives
   // every byte once, in order. A full GET of an object whose ETag is its MD5
   // is verified; a mismatch returns ChecksumMismatch after on_data has seen
   // the damaged bytes. On any error the caller must discard what on_data got.

@@ -30,26 +30,29 @@ struct ClientConfig {
   std::chrono::seconds low_speed_time{20};  // ... below which for this long a transfer fails
   RetryPolicy retry;
   std::string ca_bundle;                    // empty: found by find_ca_bundle()
+  // Send x-amz-content-sha256: UNSIGNED-PAYLOAD instead of hashing bodies.
+  // Saves a SHA-256 pass per upload; Content-MD5 still protects the bytes.
+  bool unsigned_payload = false;
   std::function<void(const RetryEvent&)> on_retry;  // called before each retry
   std::optional<std::uint64_t> jitter_seed; // fixed seed for reproducible tests
 };
 
-// Builds a config from AWS_REGION / AWS_DEFAULT_REGION (then the profile's
-// region, then us-east-1), AWS_ENDPOINT_URL_S3 over AWS_ENDPOINT_URL (then
-// the profile's endpoint_url; any custom endpoint uses path style), the
-// credentials (see resolve_credentials) and the CA bundle. Fails with
-// InvalidConfiguration when no credentials are found or the endpoint is not
-// an http(s) URL.
+// Builds a config from the environment and the shared files. The region is
+// AWS_REGION, else AWS_DEFAULT_REGION, else the profile's, else us-east-1.
+// The endpoint is AWS_ENDPOINT_URL_S3, else AWS_ENDPOINT_URL, else the
+// profile's endpoint_url, and any custom endpoint uses path style.
+// Credentials come from resolve_credentials. Fails with InvalidConfiguration
+// when no credentials are found or the endpoint is not an http(s) URL.
 Result<ClientConfig> config_from_environment(const EnvironmentLookup& environment = process_environment());
 
-// Returns the CA bundle to verify TLS peers: AWS_CA_BUNDLE, SSL_CERT_FILE,
-// then the first existing of the Debian (/etc/ssl/certs/ca-certificates.crt)
-// and Amazon Linux 2023 (/etc/pki/tls/certs/ca-bundle.crt) paths; empty
-// when none exists.
+// Returns the CA bundle that verifies TLS peers: AWS_CA_BUNDLE, else
+// SSL_CERT_FILE, else the first existing file of Debian's
+// /etc/ssl/certs/ca-certificates.crt and Amazon Linux 2023's
+// /etc/pki/tls/certs/ca-bundle.crt. Returns "" when none exists.
 std::string find_ca_bundle(const EnvironmentLookup& environment = process_environment());
 
-// Where one request goes: the URL for libcurl, the Host header, and the
-// encoded path that Signature V4 signs.
+// The destination of one request: the URL for libcurl, the Host header, and
+// the encoded path that Signature V4 signs.
 struct RequestTarget {
   std::string url;
   std::string host;

@@ -12,8 +12,8 @@
 
 namespace exifscrub::s3 {
 
-// An access key pair and optional session token. Printing it with << shows
-// only the access key id, so a logged Credentials never leaks the secret.
+// An access key pair and optional session token. operator<< prints only the
+// access key id, so logging a Credentials does not leak the secret or token.
 struct Credentials {
   std::string access_key_id;
   std::string secret_access_key;

@@ -2,7 +2,7 @@
 // behaviours that break S3 requests: libcurl's default Content-Type for
 // POSTFIELDS (we upload with CURLOPT_UPLOAD and set Content-Type ourselves),
 // and "Expect: 100-continue", which we turn off so that every proxy and
-// server sees one plain request.
+// server receives one plain request.
 #include "s3/http.h"
 
 #include <curl/curl.h>

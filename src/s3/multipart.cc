@@ -94,7 +94,7 @@ Result<PutResult> Client::complete_multipart_upload(const std::string& bucket,
   PutResult result{std::move(etag).value(), response->header("x-amz-version-id").value_or(""),
                    request_id};
 
-  // RGW 16.2 answers CompleteMultipartUpload with an empty <ETag>; read it back.
+  // RGW 16.2 returns an empty <ETag> from CompleteMultipartUpload, so read it back.
   if (result.etag.empty()) {
     auto head = head_object(bucket, key);
     if (!head) return std::move(head).error();

@@ -1,7 +1,7 @@
 // A streaming upload: the caller pushes chunks, the writer buffers at most
 // one part (part_size bytes) and uploads full parts as they fill. Small
 // objects go up in one PutObject; larger ones as a multipart upload that is
-// aborted on every failure, so the destination never holds a partial object.
+// aborted on every failure, so the destination never contains a partial object.
 #pragma once
 
 #include <cstdint>

@@ -1,5 +1,5 @@
-// Full jitter spreads retries of many clients over the whole window, which
-// is what S3 asks of clients that receive SlowDown.
+// Full jitter spreads the retries of many clients over the whole window,
+// which is how S3 expects clients to react to SlowDown.
 #include "s3/retry.h"
 
 #include <algorithm>

@@ -41,7 +41,7 @@ struct SignerOptions {
   bool sign_security_token = true;
 };
 
-// A request as the signer sees it.
+// The parts of a request that the signer reads.
 struct SigningRequest {
   std::string method;
   std::string path;                // as sent on the wire, already percent-encoded for S3
@@ -55,9 +55,10 @@ struct CanonicalRequest {
   std::string signed_headers;  // "host;x-amz-date"
 };
 
-// Builds the canonical request. Header names are lower-cased and sorted;
-// duplicate headers are joined with ',' in order; values are trimmed, runs
-// of spaces collapse to one, and folded (multi-line) values join with ','.
+// Builds the canonical request. Header names are lower-cased and sorted.
+// Values of duplicate headers are joined with ',' in order of appearance.
+// Each value is trimmed and runs of spaces collapse to one, and the lines of
+// a folded (multi-line) value are joined with ','.
 CanonicalRequest canonical_request(const SigningRequest& request, const SignerOptions& options);
 
 // Returns "AWS4-HMAC-SHA256\n<amz_date>\n<scope>\n<hex sha256 of canonical>".

@@ -26,9 +26,10 @@ struct ListPage {
   std::string next_continuation_token;  // empty when is_truncated is false
 };
 
-// Parses a ListBucketResult. Keys are URL-decoded when the document says
-// EncodingType url (the client always requests it, so keys with characters
-// that XML 1.0 cannot carry survive). Fails with InvalidResponse.
+// Parses a ListBucketResult. Keys are URL-decoded when the document has
+// EncodingType url. The client always requests that encoding, because XML 1.0
+// cannot carry some characters that keys may contain. Fails with
+// InvalidResponse.
 Result<ListPage> parse_list_objects_v2(std::string_view xml);
 
 // Returns the UploadId of an InitiateMultipartUploadResult.

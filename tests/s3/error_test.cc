@@ -26,7 +26,7 @@ TEST(ErrorFromResponse, HeaderRequestIdWins) {
   EXPECT_EQ(error.request_id, "tx-header");
 }
 
-TEST(ErrorFromResponse, HeadNotFoundWithoutBodyIsNoSuchKey) {
+TEST(ErrorFromResponse, HeadNotFoundIsNoSuchKey) {
   const Error error = error_from_response(404, "", "tx1", "b/k");
   EXPECT_EQ(error.kind, ErrorKind::NoSuchKey);
   EXPECT_EQ(error.code, "NoSuchKey");

@@ -1,6 +1,6 @@
 // The S3 client under injected faults: a proxy the test owns
 // (tests/support/fault_proxy.py) sits between the client and the local RGW
-// and answers chosen requests with 503 SlowDown, 500, 403, connection
+// and replies to chosen requests with 503 SlowDown, 500, 403, connection
 // resets, stalls, truncated or corrupted bodies. Asserts attempt counts and
 // outcomes, never durations, and checks that nothing partial is stored.
 #include <gtest/gtest.h>
@@ -236,8 +236,8 @@ TEST_F(FaultTest, StallHitsLowSpeedTimeoutThenResumes) {
   auto put = direct_->put_object(bucket_, key, body, {});
   ASSERT_TRUE(put);
   // libcurl 7.88 averages the transfer speed over a window of about five
-  // seconds, so the 32 KiB burst hides the stall for that long; the proxy
-  // stalls well past it.
+  // seconds, so the 32 KiB burst hides the stall for that long. The proxy
+  // therefore stalls well past it.
   proxy_->plan({{{"action", "stall"}, {"seconds", 15}}});
   Client client = proxied();
   auto got = get_all(client, key);
@@ -288,8 +288,21 @@ TEST_F(FaultTest, CorruptRequestBodyIsRejected) {
   auto put = client.put_object(bucket_, key, random_bytes(10000, 8), {});
   ASSERT_FALSE(put);
   EXPECT_EQ(put.error().kind, ErrorKind::ChecksumMismatch);
+  EXPECT_EQ(put.error().code, "XAmzContentSHA256Mismatch");
   EXPECT_EQ(put.error().http_status, 400);
   EXPECT_TRUE(retries_.empty());
+  EXPECT_FALSE(object_exists(key));
+}
+
+TEST_F(FaultTest, ContentMd5CatchesCorruptionWithUnsignedPayload) {
+  const std::string key = prefix_ + "object";
+  proxied_config_.unsigned_payload = true;
+  proxy_->plan({{{"action", "corrupt_request"}}});
+  Client client = proxied();
+  auto put = client.put_object(bucket_, key, random_bytes(10000, 8), {});
+  ASSERT_FALSE(put);
+  EXPECT_EQ(put.error().kind, ErrorKind::ChecksumMismatch);
+  EXPECT_EQ(put.error().code, "BadDigest");
   EXPECT_FALSE(object_exists(key));
 }
 
@@ -348,6 +361,17 @@ TEST_F(FaultTest, TraceIdIsSentOnEveryRequest) {
   const auto log = proxy_->log();
   ASSERT_EQ(log.size(), 2U);
   for (const auto& entry : log) EXPECT_EQ(entry["trace_id"], "Root=1-5759e988-bd862e3fe1be46a994272793");
+}
+
+TEST_F(FaultTest, ClientReusesItsConnection) {
+  Client client = proxied();
+  (void)client.head_object(bucket_, prefix_ + "a");
+  (void)client.head_object(bucket_, prefix_ + "b");
+  (void)client.list_objects_v2(bucket_, prefix_);
+  const auto log = proxy_->log();
+  ASSERT_EQ(log.size(), 3U);
+  EXPECT_EQ(log[0]["connection"], log[1]["connection"]);
+  EXPECT_EQ(log[1]["connection"], log[2]["connection"]);
 }
 
 }  // namespace

@@ -256,7 +256,7 @@ void check_header_signed(const fs::path& dir, CaseReport& report) {
   }
 }
 
-// The query-signed case: .qpsreq holds the presigned form of a request.
+// The query-signed case: a .qpsreq file contains the presigned form of a request.
 void check_presigned(const fs::path& dir, const fs::path& qpsreq, CaseReport& report) {
   ParsedRequest parsed = parse_request(*read_text(qpsreq));
   std::vector<QueryParam> kept;

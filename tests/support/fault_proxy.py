@@ -99,6 +99,7 @@ class Handler(socketserver.StreamRequestHandler):
                 "method": method, "target": target, "action": action["action"],
                 "range": header(headers, "range"), "if_match": header(headers, "if-match"),
                 "trace_id": header(headers, "x-amzn-trace-id"),
+                "connection": self.client_address[1],
             })
             if not self.apply(state, action, method, target, headers, body):
                 return
