@@ -75,10 +75,18 @@ EXIFSCRUB_CORPUS_DIR=$corpus EXIFSCRUB_BENCH_PHOTO=$photo EXIFSCRUB_BENCH_PHOTO_
   --benchmark_out="$out/inprocess.json" --benchmark_out_format=json >&2
 
 # In-place tools get a fresh copy in --prepare, outside the timed command.
+# exifscrub writes a file durably (fsync of the file and its folder, then
+# rename), which none of the peers do, so "cp + sync" is the durable floor
+# and the stdout run shows the cost without it. "--version" is the cost of
+# starting the binary and loading its shared libraries.
 step "whole process, strip path"
 hyperfine -N --warmup 3 --runs "$runs" --export-json "$out/strip.json" \
   --prepare "rm -f $work/cp.jpg" -n cp "cp $photo $work/cp.jpg" \
-  --prepare "rm -f $work/exifscrub.jpg" -n exifscrub "$exifscrub strip $photo -o $work/exifscrub.jpg" \
+  --prepare "rm -f $work/cpsync.jpg" -n "cp + sync" "sh -c 'cp $photo $work/cpsync.jpg && sync $work/cpsync.jpg $work'" \
+  --prepare "true" -n "exifscrub --version (start-up only)" "$exifscrub --version" \
+  --prepare "rm -f $work/exifscrub.jpg" -n exifscrub "$exifscrub strip --quiet $photo -o $work/exifscrub.jpg" \
+  --prepare "rm -f $work/stdout.jpg" -n "exifscrub (to stdout, no fsync)" \
+  "sh -c '$exifscrub strip --quiet - -o - < $photo > $work/stdout.jpg'" \
   --prepare "cp $photo $work/jhead.jpg" -n "jhead -purejpg" "jhead -purejpg $work/jhead.jpg" \
   --prepare "rm -f $work/exiftool.jpg" -n "exiftool -all=" "exiftool -all= -o $work/exiftool.jpg $photo" \
   --prepare "cp $photo $work/exiv2.jpg" -n "exiv2 rm" "exiv2 rm $work/exiv2.jpg" \
@@ -88,7 +96,7 @@ hyperfine -N --warmup 3 --runs "$runs" --export-json "$out/strip.json" \
 step "whole process, orientation path"
 hyperfine -N --warmup 2 --runs "$((runs / 2 > 5 ? runs / 2 : 5))" --export-json "$out/orientation.json" \
   --prepare "rm -f $work/cp6.jpg" -n cp "cp $rotated $work/cp6.jpg" \
-  --prepare "rm -f $work/exifscrub6.jpg" -n "exifscrub (apply)" "$exifscrub strip $rotated -o $work/exifscrub6.jpg" \
+  --prepare "rm -f $work/exifscrub6.jpg" -n "exifscrub (apply)" "$exifscrub strip --quiet $rotated -o $work/exifscrub6.jpg" \
   --prepare "rm -f $work/jpegtran6.jpg" -n "jpegtran -rotate 90 -trim" \
   "jpegtran -copy none -rotate 90 -trim -outfile $work/jpegtran6.jpg $rotated" >&2
 
@@ -96,15 +104,14 @@ step "peak resident memory"
 measure_rss() {  # NAME COMMAND...: prints "NAME<TAB>KiB"
   local name=$1
   shift
-  local kib
-  kib=$({ /usr/bin/time -f '%M' "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -1)
-  printf '%s\t%s\n' "$name" "$kib"
+  /usr/bin/time -f '%M' -o "$work/rss.txt" "$@" >/dev/null 2>&1
+  printf '%s\t%s\n' "$name" "$(tail -1 "$work/rss.txt")"
 }
 {
   cp "$photo" "$work/jhead.jpg" && cp "$photo" "$work/exiv2.jpg" && rm -f "$work/exiftool.jpg"
   measure_rss cp cp "$photo" "$work/cp.jpg"
-  measure_rss exifscrub "$exifscrub" strip "$photo" -o "$work/exifscrub.jpg"
-  measure_rss "exifscrub (apply)" "$exifscrub" strip "$rotated" -o "$work/exifscrub6.jpg"
+  measure_rss exifscrub "$exifscrub" strip --quiet "$photo" -o "$work/exifscrub.jpg"
+  measure_rss "exifscrub (apply)" "$exifscrub" strip --quiet "$rotated" -o "$work/exifscrub6.jpg"
   measure_rss "jhead -purejpg" jhead -purejpg "$work/jhead.jpg"
   measure_rss "exiftool -all=" exiftool -all= -o "$work/exiftool.jpg" "$photo"
   measure_rss "exiv2 rm" exiv2 rm "$work/exiv2.jpg"

@@ -167,7 +167,7 @@ void check_stream(Bytes input, const jpeg::Result<jpeg::ScrubOutput>& buffered, 
   const Streamed streamed = scrub_as_stream(input, options);
   if (streamed.requires_whole_image) {
     // Only Apply with an orientation of 2-8 needs the whole image, and then the
-    // stream stops with UnsupportedFeature before the sink sees any byte.
+    // stream stops with UnsupportedFeature before the sink receives any byte.
     if (!apply) outcome.problems.push_back(mode + " requires the whole image");
     if (streamed.result.ok() || streamed.result.error().kind != jpeg::ErrorKind::UnsupportedFeature) {
       outcome.problems.push_back(mode + " requires the whole image but did not stop with unsupported_feature");

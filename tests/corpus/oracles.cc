@@ -213,7 +213,7 @@ std::vector<std::string> find_forbidden_structure(Bytes jpeg) {
 
 std::optional<nlohmann::json> run_exiftool(const std::vector<std::filesystem::path>& files,
                                            const std::vector<std::string>& extra_args, std::string& error) {
-  // The file names go through an argument file, so no shell sees them.
+  // The file names go through an argument file, so no shell parses them.
   const auto args_path = std::filesystem::temp_directory_path() / ("exifscrub-corpus-args-" +
                                                                    std::to_string(::getpid()) + ".txt");
   {
