@@ -1,6 +1,7 @@
 // The policy table and the two rewrites it allows.
 #include "jpeg/policy.h"
 
+#include <algorithm>
 #include <array>
 
 #include "jpeg/markers.h"
@@ -116,10 +117,15 @@ PolicyDecision decide(std::uint8_t code, std::string_view identifier,
 
 std::vector<std::uint8_t> rewrite_segment(std::uint8_t code, std::span<const std::uint8_t> payload) {
   const std::size_t size = code == marker::kApp0 ? kJfifPayloadSize : kAdobePayloadSize;
-  std::vector<std::uint8_t> segment = {marker::kPrefix, code, 0,
-                                       static_cast<std::uint8_t>(size + 2)};
-  segment.insert(segment.end(), payload.begin(),
-                 payload.begin() + static_cast<std::ptrdiff_t>(size));
+  // Sized up front: GCC 12 reports a false -Warray-bounds for insert() after
+  // a 4-byte initializer list.
+  std::vector<std::uint8_t> segment(4 + size);
+  segment[0] = marker::kPrefix;
+  segment[1] = code;
+  segment[2] = 0;
+  segment[3] = static_cast<std::uint8_t>(size + 2);
+  std::copy(payload.begin(), payload.begin() + static_cast<std::ptrdiff_t>(size),
+            segment.begin() + 4);
   if (code == marker::kApp0) {
     segment[4 + 12] = 0;  // thumbnail width
     segment[4 + 13] = 0;  // thumbnail height
