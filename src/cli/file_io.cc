@@ -38,7 +38,7 @@ class Descriptor {
   int fd_;
 };
 
-IoError last_error(std::string operation) { return IoError{std::move(operation), errno}; }
+IoError last_error(std::string operation) { return IoError{std::move(operation), errno, ""}; }
 
 std::string random_suffix() {
   std::random_device device;
@@ -58,7 +58,7 @@ Result<std::filesystem::path, IoError> create_temporary(const std::filesystem::p
     if (fd >= 0) return temporary;
     if (errno != EEXIST) return last_error("create temporary file");
   }
-  return IoError{"create temporary file", EEXIST};
+  return IoError{"create temporary file", EEXIST, ""};
 }
 
 Result<Done, IoError> sync_folder(const std::filesystem::path& path) {
@@ -81,7 +81,7 @@ Result<Done, IoError> fill_temporary(Descriptor& fd, std::span<const std::uint8_
 }  // namespace
 
 std::string IoError::message() const {
-  return operation + " failed: " + std::strerror(error_number);
+  return operation + " failed: " + (reason.empty() ? std::strerror(error_number) : reason);
 }
 
 Result<Bytes, IoError> read_file(const std::filesystem::path& path) {
@@ -89,14 +89,14 @@ Result<Bytes, IoError> read_file(const std::filesystem::path& path) {
   if (fd.get() < 0) return last_error("open");
   struct stat status {};
   if (::fstat(fd.get(), &status) != 0) return last_error("stat");
-  if (S_ISDIR(status.st_mode)) return IoError{"open", EISDIR};
+  if (S_ISDIR(status.st_mode)) return IoError{"open", EISDIR, ""};
   return read_descriptor(fd.get());
 }
 
 Result<Bytes, IoError> read_descriptor(int fd) {
   Bytes bytes;
-  // The loop ends at end of file or on an error; a file that grows forever
-  // (a device) would grow memory, which a CLI user controls.
+  // The loop ends at end of file or on an error. A device that never ends
+  // would grow memory without bound, but only the CLI user can name one.
   while (true) {
     const std::size_t old_size = bytes.size();
     bytes.resize(old_size + kChunkSize);

@@ -20,7 +20,8 @@ namespace exifscrub::cli {
 struct IoError {
   std::string operation;   // "open", "read", "write", "fsync", "rename", ...
   int error_number = 0;    // errno of the failed call
-  // "<operation> failed: <strerror>", for example "open failed: No such file or directory".
+  std::string reason;      // replaces strerror(error_number) when not empty
+  // "<operation> failed: <reason>", for example "open failed: No such file or directory".
   std::string message() const;
 };
 

@@ -23,7 +23,7 @@ Result<Bytes, IoError> read_location(const Location& location) {
       break;
   }
   // TODO: read S3 objects through the pipeline once the CLI links it.
-  return IoError{"read", ENOTSUP};
+  return IoError{"read", ENOTSUP, ""};
 }
 
 Result<Done, IoError> write_location(const Location& location,
@@ -36,7 +36,7 @@ Result<Done, IoError> write_location(const Location& location,
       if (path.has_parent_path()) {
         std::error_code error;
         std::filesystem::create_directories(path.parent_path(), error);
-        if (error) return IoError{"create folder", error.value()};
+        if (error) return IoError{"create folder", error.value(), ""};
       }
       return write_file_atomic(path, bytes);
     }
@@ -44,7 +44,7 @@ Result<Done, IoError> write_location(const Location& location,
       break;
   }
   // TODO: write S3 objects through the pipeline once the CLI links it.
-  return IoError{"write", ENOTSUP};
+  return IoError{"write", ENOTSUP, ""};
 }
 
 }  // namespace exifscrub::cli

@@ -1,6 +1,6 @@
-// Where the CLI reads an image from and writes it to, decided by the form of
-// the argument: "-" is standard input or output, "s3://bucket/key" is an S3
-// object, anything else is a local path.
+// The source or destination of one image, told apart by the form of the
+// argument: "-" is standard input or output, "s3://bucket/key" is an S3
+// object, and anything else is a local path.
 //
 // S3 locations are recognised here so that the command line can name them,
 // but this build does not read or write them yet: the planner rejects them as

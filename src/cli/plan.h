@@ -3,7 +3,7 @@
 //
 // Folders are walked recursively into a mirror tree with the same relative
 // paths. Only files ending in .jpg or .jpeg (in any case) are taken from a
-// folder; other files, symbolic links (never followed) and special files are
+// folder. Other files, symbolic links (never followed) and special files are
 // listed as skipped. A file named on the command line is taken whatever its
 // name. Planning reads folder listings only, never file contents, and writes
 // nothing.
@@ -54,9 +54,9 @@ inline constexpr int kMaxFolderDepth = 256;
 // stands for standard input (only as the single input) and for standard
 // output (only for a single file or standard input).
 //
-// Returns a UsageError for combinations that cannot work (an output folder
-// inside an input folder, two inputs with the same destination, S3
-// locations); inputs that do not exist are failures in the plan.
+// Returns a UsageError for combinations that cannot work: an output folder
+// inside an input folder, two inputs with the same destination, or S3
+// locations. Inputs that do not exist are failures in the plan.
 Result<StripPlan, UsageError> plan_strip(const std::vector<std::string>& inputs,
                                          const std::string& output);
 
