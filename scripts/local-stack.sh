@@ -208,14 +208,15 @@ do_up() {
   write_exports
 }
 
-stop_pid() { # stop_pid <pid>: SIGTERM, wait up to 10 s, then SIGKILL
+stop_pid() { # stop_pid <pid>: SIGTERM, wait up to 30 s, then SIGKILL
   local pid=$1 i
   kill -TERM "$pid" 2>/dev/null || return 0
-  for ((i = 0; i < 100; i++)); do
+  # The emulator stops its bootstraps one after another, about 0.5 s each.
+  for ((i = 0; i < 300; i++)); do
     kill -0 "$pid" 2>/dev/null || return 0
     sleep 0.1
   done
-  log "PID $pid did not stop within 10 s; sending SIGKILL"
+  log "PID $pid did not stop within 30 s; sending SIGKILL"
   kill -KILL "$pid" 2>/dev/null || true
 }
 

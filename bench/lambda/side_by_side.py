@@ -4,6 +4,10 @@
 For each implementation it measures, on this machine:
   cold start    process start to its first GET /invocation/next, against a
                 Runtime API listener of its own (median of --cold-runs)
+  duration      one synchronous invocation of the function on an S3 event
+                for an object already in A (GET, scrub, PUT to B), timed at
+                the emulator's Invoke API: what Lambda would bill
+                (median and p95 of --latency-objects)
   latency       upload to A -> object readable in B, one object at a time
                 through RGW, the notification, the emulator and the function
                 (median and p95 of --latency-objects)
@@ -29,6 +33,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.request
 
 import boto3
 from botocore.config import Config
@@ -138,10 +143,45 @@ def count_objects(s3, bucket):
     return sum(page.get("KeyCount", 0) for page in pages)
 
 
-def measure_latency(s3, env, photos, count):
+def s3_event(bucket, key, size):
+    """Returns an RGW-style notification for one created object (key not encoded)."""
+    record = {"eventVersion": "2.2", "eventSource": "ceph:s3", "awsRegion": "",
+              "eventTime": time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime()),
+              "eventName": "ObjectCreated:Put",
+              "s3": {"s3SchemaVersion": "1.0", "bucket": {"name": bucket},
+                     "object": {"key": key, "size": size, "eTag": "", "sequencer": ""}}}
+    return json.dumps({"Records": [record]}).encode()
+
+
+def upload_for_duration(s3, env, photos, count, run_id):
+    """Uploads the objects for measure_duration while no notification is configured."""
+    keys = []
+    for index in range(count):
+        key = f"{run_id}/duration/{index:04d}.jpg"
+        s3.put_object(Bucket=env["SOURCE_BUCKET"], Key=key, Body=photos[index % len(photos)])
+        keys.append((key, len(photos[index % len(photos)])))
+    return keys
+
+
+def measure_duration(lambda_url, env, keys):
+    durations = []
+    for key, size in keys:
+        request = urllib.request.Request(
+            lambda_url + "/2015-03-31/functions/function/invocations",
+            data=s3_event(env["SOURCE_BUCKET"], key, size), method="POST")
+        started = time.monotonic()
+        with urllib.request.urlopen(request, timeout=120) as response:
+            body = response.read()
+        durations.append((time.monotonic() - started) * 1000.0)
+        if response.status != 200 or b"errorType" in body:
+            raise RuntimeError(f"invocation for {key} failed: {body[:300]!r}")
+    return durations
+
+
+def measure_latency(s3, env, photos, count, run_id):
     latencies = []
     for index in range(count):
-        key = f"latency/{index:04d}.jpg"
+        key = f"{run_id}/latency/{index:04d}.jpg"
         started = time.monotonic()
         s3.put_object(Bucket=env["SOURCE_BUCKET"], Key=key, Body=photos[index % len(photos)])
         if not wait_until_present(s3, env["DEST_BUCKET"], key):
@@ -150,12 +190,13 @@ def measure_latency(s3, env, photos, count):
     return latencies
 
 
-def measure_throughput(s3, env, photos, count, threads, timeout_s=600):
+def measure_throughput(s3, env, photos, count, threads, run_id, timeout_s=600):
+    # Keys are new in every run, so the destination's count grows by exactly count.
     before = count_objects(s3, env["DEST_BUCKET"])
     started = time.monotonic()
     with concurrent.futures.ThreadPoolExecutor(threads) as pool:
         futures = [pool.submit(s3.put_object, Bucket=env["SOURCE_BUCKET"],
-                               Key=f"throughput/{index:05d}.jpg",
+                               Key=f"{run_id}/throughput/{index:05d}.jpg",
                                Body=photos[index % len(photos)]) for index in range(count)]
         for future in futures:
             future.result()
@@ -181,37 +222,43 @@ def run_one(name, bootstrap, args, rgw_env, photos):
                       config=Config(max_pool_connections=32, read_timeout=60))
     for bucket in (rgw_env["SOURCE_BUCKET"], rgw_env["DEST_BUCKET"]):
         s3.create_bucket(Bucket=bucket)
+    duration_keys = upload_for_duration(s3, rgw_env, photos, args.latency_objects, args.run_id)
     with tempfile.TemporaryDirectory() as stack_dir:
-        print(f"[side-by-side] {name}: latency, 1 process", file=sys.stderr)
+        print(f"[side-by-side] {name}: duration and latency, 1 process", file=sys.stderr)
         with Stack(args.rgw_env_file, rgw_env, bootstrap, 1, args.lambda_port, stack_dir):
-            latencies = measure_latency(s3, rgw_env, photos, args.latency_objects)
+            durations = measure_duration(f"http://127.0.0.1:{args.lambda_port}", rgw_env,
+                                         duration_keys)
+            latencies = measure_latency(s3, rgw_env, photos, args.latency_objects, args.run_id)
     with tempfile.TemporaryDirectory() as stack_dir:
         print(f"[side-by-side] {name}: throughput, {args.concurrency} processes", file=sys.stderr)
         with Stack(args.rgw_env_file, rgw_env, bootstrap, args.concurrency, args.lambda_port,
                    stack_dir) as stack:
             rate = measure_throughput(s3, rgw_env, photos, args.throughput_objects,
-                                      args.concurrency)
+                                      args.concurrency, args.run_id)
             rss = max(peak_rss_kb(pid) for pid in stack.function_pids())
     return {"name": name, "cold_start_ms": statistics.median(cold), "cold_runs": cold,
+            "duration_ms_median": statistics.median(durations),
+            "duration_ms_p95": percentile(durations, 0.95),
             "latency_ms_median": statistics.median(latencies),
             "latency_ms_p95": percentile(latencies, 0.95),
             "images_per_second": rate, "peak_rss_kb": rss}
 
 
 def cost_per_million(result, memory_mb):
-    """Lambda cost of one million images, billed duration = median local latency."""
-    seconds = result["latency_ms_median"] / 1000.0
+    """Lambda cost of one million images, billed duration = median local duration."""
+    seconds = result["duration_ms_median"] / 1000.0
     duration = 1e6 * seconds * (memory_mb / 1024.0) * PRICE_PER_GB_SECOND
     return duration + PRICE_PER_MILLION_REQUESTS
 
 
 def print_table(results, memory_mb):
-    print("| | cold start (ms, median) | latency upload->B (ms, median / p95) | "
-          "images/s at concurrency 16 | peak RSS per process (MB) | "
-          f"cost per million images at {memory_mb} MB (USD) |")
-    print("|---|---:|---:|---:|---:|---:|")
+    print("| | cold start (ms, median) | function duration (ms, median / p95) | "
+          "latency upload->B (ms, median / p95) | images/s at concurrency 16 | "
+          f"peak RSS per process (MB) | cost per million images at {memory_mb} MB (USD) |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
     for r in results:
-        print(f"| {r['name']} | {r['cold_start_ms']:.0f} | {r['latency_ms_median']:.0f} / "
+        print(f"| {r['name']} | {r['cold_start_ms']:.0f} | {r['duration_ms_median']:.0f} / "
+              f"{r['duration_ms_p95']:.0f} | {r['latency_ms_median']:.0f} / "
               f"{r['latency_ms_p95']:.0f} | {r['images_per_second']:.1f} | "
               f"{r['peak_rss_kb'] / 1024:.0f} | {cost_per_million(r, memory_mb):.2f} |")
 
@@ -233,6 +280,7 @@ def main():
                         help="Lambda memory size assumed for the cost (MB)")
     parser.add_argument("--json", required=True, help="file for the raw figures")
     args = parser.parse_args()
+    args.run_id = f"run-{int(time.time())}"
 
     rgw_env = {}
     with open(args.rgw_env_file, encoding="utf-8") as f:
@@ -257,8 +305,8 @@ def main():
             continue
         side_env = dict(rgw_env, SOURCE_BUCKET=f"bench-{name}-a", DEST_BUCKET=f"bench-{name}-b")
         results.append(run_one(name, bootstrap, args, side_env, photos))
-    with open(args.json, "w", encoding="utf-8") as f:
-        json.dump({"memory_mb": args.memory_mb, "results": results}, f, indent=2)
+        with open(args.json, "w", encoding="utf-8") as f:
+            json.dump({"memory_mb": args.memory_mb, "results": results}, f, indent=2)
     print_table(results, args.memory_mb)
 
 
