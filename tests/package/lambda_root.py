@@ -114,9 +114,11 @@ def add_decoy_libraries(root, names, directories=("lib64", "usr/lib64")):
 
 
 # Runs on the host inside the new namespaces: enters the root, notes the
-# CLOCK_MONOTONIC time when it was requested, then replaces itself with the
-# program. Host tools before this point keep the host's environment, so only
-# the program receives the given one (LD_DEBUG, LD_LIBRARY_PATH and the rest).
+# time when it was requested, then replaces itself with the program. Host
+# tools before this point keep the host's environment, so only the program
+# receives the given one (LD_DEBUG, LD_LIBRARY_PATH and the rest). The start
+# record is "CLOCK_MONOTONIC seconds, CPU nanoseconds": the second is the
+# process's on-CPU time from /proc/self/schedstat, which execve keeps.
 _ENTER_ROOT = """
 import json, os, sys, time
 root, environment, start_file, path, argv = (
@@ -125,7 +127,9 @@ record = open(start_file, "w") if start_file else None
 os.chroot(root)
 os.chdir("/")
 if record is not None:
-    record.write(repr(time.clock_gettime(time.CLOCK_MONOTONIC)))
+    with open("/proc/self/schedstat") as schedstat:
+        cpu_ns = schedstat.read().split()[0]
+    record.write(f"{time.clock_gettime(time.CLOCK_MONOTONIC)!r} {cpu_ns}")
     record.close()
 os.execve(path, argv, environment)
 """
@@ -137,7 +141,8 @@ def command_in_root(root, argv, environment, start_file=None, argv0=None):
 
     argv0 replaces argv[0], the name the program receives, which selects the
     exifscrub binary's mode. When start_file is given, the CLOCK_MONOTONIC
-    time just before the program's execve is written to it.
+    time and the on-CPU nanoseconds just before the program's execve are
+    written to it.
     """
     program_argv = [argv0 or argv[0], *argv[1:]]
     return [
