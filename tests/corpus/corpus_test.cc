@@ -45,15 +45,23 @@ struct Outcome {
   bool pixel_mismatch = false;
 };
 
-std::optional<fs::path> env_path(const char* name) {
+// Reads a folder from the environment, else from the default compiled in by CMake.
+std::optional<fs::path> folder_setting(const char* name, const char* fallback) {
   const char* value = std::getenv(name);
-  if (value == nullptr || *value == '\0' || !fs::is_directory(value)) return std::nullopt;
+  if (value == nullptr || *value == '\0') value = fallback;
+  if (*value == '\0' || !fs::is_directory(value)) return std::nullopt;
   return fs::path(value);
+}
+
+std::optional<fs::path> corpus_dir() { return folder_setting("EXIFSCRUB_CORPUS_DIR", EXIFSCRUB_CORPUS_DIR_DEFAULT); }
+
+std::optional<fs::path> fixture_dir() {
+  return folder_setting("EXIFSCRUB_FIXTURE_DIR", EXIFSCRUB_FIXTURE_DIR_DEFAULT);
 }
 
 fs::path work_dir(const std::string& run_name) {
   const char* value = std::getenv("EXIFSCRUB_CORPUS_WORK_DIR");
-  fs::path dir = (value != nullptr && *value != '\0') ? fs::path(value) : fs::temp_directory_path() / "exifscrub-corpus";
+  fs::path dir = (value != nullptr && *value != '\0') ? fs::path(value) : fs::path(EXIFSCRUB_CORPUS_WORK_DIR_DEFAULT);
   dir /= run_name;
   fs::remove_all(dir);
   fs::create_directories(dir);
@@ -319,8 +327,8 @@ void report_problems(const std::vector<Outcome>& outcomes) {
 }
 
 TEST(Corpus, EveryFileIsCleanedOrRejected) {
-  const auto root = env_path("EXIFSCRUB_CORPUS_DIR");
-  if (!root) GTEST_SKIP() << "EXIFSCRUB_CORPUS_DIR is unset or not a folder; configure with -DEXIFSCRUB_CORPUS_DIR=...";
+  const auto root = corpus_dir();
+  if (!root) GTEST_SKIP() << "the corpus folder (EXIFSCRUB_CORPUS_DIR, default " EXIFSCRUB_CORPUS_DIR_DEFAULT ") is missing; configure with -DEXIFSCRUB_CORPUS_DIR=<folder of JPEGs>";
   const auto inputs = list_files(*root);
   ASSERT_FALSE(inputs.empty()) << *root << " contains no files";
 
@@ -392,8 +400,8 @@ void check_expectation(const FixtureEntry& entry, Outcome& outcome, const std::m
 }
 
 TEST(Fixtures, EachFileMeetsItsManifest) {
-  const auto dir = env_path("EXIFSCRUB_FIXTURE_DIR");
-  if (!dir) GTEST_SKIP() << "EXIFSCRUB_FIXTURE_DIR is unset or not a folder; the fixtures.generate test creates it";
+  const auto dir = fixture_dir();
+  if (!dir) GTEST_SKIP() << "the fixture folder (EXIFSCRUB_FIXTURE_DIR, default " EXIFSCRUB_FIXTURE_DIR_DEFAULT ") is missing; the fixtures.generate test creates it";
   const auto entries = read_manifest(*dir);
   ASSERT_FALSE(entries.empty()) << (*dir / "manifest.json") << " is missing, invalid or empty";
 
@@ -409,11 +417,51 @@ TEST(Fixtures, EachFileMeetsItsManifest) {
   report_problems(outcomes);
 }
 
+// With OrientationMode::KeepTag the output keeps the pixels as they are and
+// carries a fresh EXIF segment with the Orientation tag alone.
+TEST(Fixtures, KeepTagLeavesOnlyOrientation) {
+  const auto dir = fixture_dir();
+  if (!dir) GTEST_SKIP() << "the fixture folder (EXIFSCRUB_FIXTURE_DIR, default " EXIFSCRUB_FIXTURE_DIR_DEFAULT ") is missing; the fixtures.generate test creates it";
+  const fs::path out_dir = work_dir("keep-tag");
+  jpeg::ScrubOptions options;
+  options.orientation = jpeg::OrientationMode::KeepTag;
+
+  std::map<std::string, int> expected;  // output path -> orientation
+  for (const auto& entry : read_manifest(*dir)) {
+    if (entry.expect != "clean" || entry.orientation == 1) continue;
+    const auto input = read_file(*dir / entry.file);
+    const auto scrubbed = jpeg::scrub(input, options);
+    ASSERT_TRUE(scrubbed.ok()) << entry.file << ": " << describe(scrubbed.error());
+    std::string error;
+    const auto before = decode(input, false, error);
+    const auto after = decode(scrubbed.value().jpeg, false, error);
+    ASSERT_TRUE(before && after) << entry.file << ": " << error;
+    EXPECT_TRUE(same_pixels(*before, *after)) << entry.file << ": keep-tag changed the pixels";
+    const fs::path output = out_dir / entry.file;
+    write_file(output, scrubbed.value().jpeg);
+    expected[output.string()] = entry.orientation;
+  }
+  ASSERT_FALSE(expected.empty()) << "the manifest lists no clean fixture with an orientation";
+
+  std::vector<fs::path> outputs;
+  for (const auto& [path, orientation] : expected) outputs.emplace_back(path);
+  std::string error;
+  const auto json = run_exiftool(outputs, {"-n"}, error);
+  ASSERT_TRUE(json.has_value()) << error;
+  for (const auto& object : *json) {
+    const std::string path = object.at("SourceFile").get<std::string>();
+    EXPECT_EQ(object.value("IFD0:Orientation", 0), expected.at(path)) << path;
+    for (const auto& tag : find_leftover_tags(object)) {
+      if (tag != "IFD0:Orientation" && tag != "File:ExifByteOrder") ADD_FAILURE() << path << ": leftover tag " << tag;
+    }
+  }
+}
+
 // The oracles must be able to fail: on the unscrubbed rich fixture they flag
 // every kind of metadata it carries.
 TEST(Oracles, FlagEverythingInRichInput) {
-  const auto dir = env_path("EXIFSCRUB_FIXTURE_DIR");
-  if (!dir) GTEST_SKIP() << "EXIFSCRUB_FIXTURE_DIR is unset or not a folder; the fixtures.generate test creates it";
+  const auto dir = fixture_dir();
+  if (!dir) GTEST_SKIP() << "the fixture folder (EXIFSCRUB_FIXTURE_DIR, default " EXIFSCRUB_FIXTURE_DIR_DEFAULT ") is missing; the fixtures.generate test creates it";
   const fs::path rich = *dir / "rich.jpg";
   const auto input = read_file(rich);
   ASSERT_FALSE(input.empty()) << rich << " is missing";
@@ -440,8 +488,8 @@ TEST(Oracles, FlagEverythingInRichInput) {
 }
 
 TEST(Oracles, FlagTrailerAndSegmentsBetweenScans) {
-  const auto dir = env_path("EXIFSCRUB_FIXTURE_DIR");
-  if (!dir) GTEST_SKIP() << "EXIFSCRUB_FIXTURE_DIR is unset or not a folder; the fixtures.generate test creates it";
+  const auto dir = fixture_dir();
+  if (!dir) GTEST_SKIP() << "the fixture folder (EXIFSCRUB_FIXTURE_DIR, default " EXIFSCRUB_FIXTURE_DIR_DEFAULT ") is missing; the fixtures.generate test creates it";
 
   const auto between = find_forbidden_structure(read_file(*dir / "progressive_meta_between_scans.jpg"));
   EXPECT_TRUE(std::any_of(between.begin(), between.end(), [](const std::string& problem) {
