@@ -47,13 +47,19 @@ class PipelineTest(unittest.TestCase):
     def put(self, key, body):
         self.stack.s3.put_object(Bucket=self.stack.source_bucket, Key=key, Body=body)
 
-    def assert_rejected(self, key, error_kind):
+    def assert_rejected(self, key, error_kind, message):
+        """Checks that key never reached B and that every attempt logged the rejection."""
         self.stack.wait_idle(60)
         self.assertTrue(self.stack.get_dest(key) is None, f"{key!r} must not reach the destination")
         lines = self.stack.object_log_lines(key)
-        self.assertTrue(lines, f"no log line for {key!r} in {self.stack.lambda_log}")
-        self.assertEqual(lines[-1]["outcome"], "rejected")
-        self.assertEqual(lines[-1]["error_kind"], error_kind)
+        # A rejection is a function error, so the async invocation runs three times in all.
+        self.assertEqual(len(lines), 3, f"log lines for {key!r} in {self.stack.lambda_log}")
+        for line in lines:
+            self.assertEqual(line["outcome"], "rejected")
+            self.assertEqual(line["error_kind"], error_kind)
+            self.assertEqual(line["level"], "warn")
+            self.assertEqual(line["message"], message)
+            self.assertEqual(line["bytes_out"], 0)
 
     def test_awkward_keys_keep_their_names(self):
         photos = {key: support.make_photo(seed) for seed, key in enumerate(AWKWARD_KEYS)}
@@ -89,13 +95,23 @@ class PipelineTest(unittest.TestCase):
     def test_non_jpeg_is_rejected(self):
         key = "not a photo.jpg"
         self.put(key, b"This is a text file that only claims to be a JPEG.\n" * 20)
-        self.assert_rejected(key, "not_jpeg")
+        self.assert_rejected(key, "not_jpeg",
+                             f"s3://{self.stack.source_bucket}/{key}: object does not start with "
+                             "the JPEG SOI marker FF D8 FF at offset 0; only JPEG images can be "
+                             "scrubbed")
 
     def test_truncated_jpeg_is_rejected(self):
         key = "truncated.jpg"
         photo = support.make_photo(200)
-        self.put(key, photo[: len(photo) // 2])
-        self.assert_rejected(key, "truncated")
+        cut = len(photo) // 2
+        start_of_scan = photo.index(b"\xff\xda")
+        self.assertLess(start_of_scan, cut, "the cut must fall inside the scan data")
+        self.put(key, photo[:cut])
+        self.assert_rejected(key, "truncated",
+                             f"s3://{self.stack.source_bucket}/{key}: rejected: SOS segment at "
+                             f"offset {start_of_scan}: input ends at offset {cut} inside the scan "
+                             "data, before the EOI marker; the file is incomplete; upload it "
+                             "again in full")
 
     def test_deletion_propagates(self):
         key = "to be deleted.JPG"
