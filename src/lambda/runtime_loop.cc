@@ -59,6 +59,40 @@ void post_reply(RuntimeClient& client, Logger& logger, const std::string& reques
   if (!posted) logger.write(LogLevel::Error, "posting the reply failed: " + posted.error().message);
 }
 
+// Fetches and runs invocations until GET /next fails max_attempts times in a
+// row, then returns 1.
+int serve_invocations(RuntimeClient& client, const ProcessorFactory& factory, const Config& config, Logger& logger,
+                      const RuntimeOptions& options) {
+  int failures = 0;
+  while (failures < options.next_attempts) {
+    auto invocation = client.next();
+    if (!invocation) {
+      ++failures;
+      logger.write(LogLevel::Error, "fetching the next invocation failed: " + invocation.error().message,
+                   {{"attempt", failures}, {"max_attempts", options.next_attempts}});
+      std::this_thread::sleep_for(std::chrono::milliseconds(100 * failures));
+      continue;
+    }
+    failures = 0;
+    export_trace_id(invocation->trace_id);
+    logger.set_invocation(invocation->request_id, invocation->trace_id);
+
+    Reply reply;
+    try {
+      reply = run_invocation(factory, config, logger, options.clock, invocation.value());
+    } catch (const std::exception& error) {
+      // Only a bug or memory exhaustion gets here. Report it for this
+      // invocation and keep the process, which may serve the next one.
+      logger.write(LogLevel::Error, std::string("unexpected exception: ") + error.what());
+      reply = Reply{true, "", "InternalError", std::string("unexpected exception: ") + error.what()};
+    }
+    post_reply(client, logger, invocation->request_id, reply);
+    logger.set_invocation("", "");
+  }
+  logger.write(LogLevel::Error, "stopping: the Runtime API failed " + std::to_string(failures) + " times in a row");
+  return 1;
+}
+
 }  // namespace
 
 int run_runtime_loop(const ProcessorFactory& factory, const RuntimeOptions& options) {
@@ -80,37 +114,11 @@ int run_runtime_loop(const ProcessorFactory& factory, const RuntimeOptions& opti
     if (!posted) logger.write(LogLevel::Error, "posting the init error failed: " + posted.error().message);
     return 1;
   }
+
+  // Until the configuration is read, the level is info; from here on it is LOG_LEVEL.
   Logger configured(out, config->log_level, config->function_name, options.clock);
   log_start(configured, config.value(), *endpoint);
-
-  int failures = 0;
-  while (failures < options.next_attempts) {
-    auto invocation = client.next();
-    if (!invocation) {
-      ++failures;
-      configured.write(LogLevel::Error, "fetching the next invocation failed: " + invocation.error().message,
-                       {{"attempt", failures}, {"max_attempts", options.next_attempts}});
-      std::this_thread::sleep_for(std::chrono::milliseconds(100 * failures));
-      continue;
-    }
-    failures = 0;
-    export_trace_id(invocation->trace_id);
-    configured.set_invocation(invocation->request_id, invocation->trace_id);
-
-    Reply reply;
-    try {
-      reply = run_invocation(factory, config.value(), configured, options.clock, invocation.value());
-    } catch (const std::exception& error) {
-      // Only a bug or memory exhaustion gets here; report it for this
-      // invocation and keep the process, which may serve the next one.
-      configured.write(LogLevel::Error, std::string("unexpected exception: ") + error.what());
-      reply = Reply{true, "", "InternalError", std::string("unexpected exception: ") + error.what()};
-    }
-    post_reply(client, configured, invocation->request_id, reply);
-    configured.set_invocation("", "");
-  }
-  configured.write(LogLevel::Error, "stopping: the Runtime API failed " + std::to_string(failures) + " times in a row");
-  return 1;
+  return serve_invocations(client, factory, config.value(), configured, options);
 }
 
 }  // namespace exifscrub::lambda
