@@ -58,24 +58,39 @@ key=bench-rss/big.jpg
 
 echo "uploading $size bytes with the multipart writer" >&2
 upload_kib=$( { /usr/bin/time -f %M "$bench" upload "$big" "$SOURCE_BUCKET" "$key" >/dev/null; } 2>&1 | tail -1)
+# Runs one subcommand of the bench program under /usr/bin/time and prints
+# "<status> <peak RSS KiB> <the program's last line>"; a failure is a result
+# to report here, not a reason to stop.
+measure() {
+  local output status=ok
+  output=$( { /usr/bin/time -f 'time_peak_rss_kib=%M' "$bench" "$@"; } 2>&1) || status=failed
+  echo "$output" >>"$out/peak-rss-raw.txt"
+  echo "$status $(sed -n 's/.*time_peak_rss_kib=\([0-9]*\).*/\1/p' <<<"$output") $(grep -v time_peak_rss_kib <<<"$output" | grep -v '^Command exited' | tail -1)"
+}
+
+: >"$out/peak-rss-raw.txt"
 echo "running scrub_object in its own process" >&2
-result=$( { /usr/bin/time -f 'time_peak_rss_kib=%M' "$bench" scrub-object "$SOURCE_BUCKET" "$key" \
-  "$DEST_BUCKET" "$key" $((size + 1)); } 2>&1)
+read -r scrub_status scrub_kib scrub_line < <(measure scrub-object "$SOURCE_BUCKET" "$key" "$DEST_BUCKET" "$key" $((size + 1)))
+aws --endpoint-url "$AWS_ENDPOINT_URL" s3 rm --only-show-errors "s3://$DEST_BUCKET/$key"
+echo "running the stream scrubber and the multipart writer on two clients" >&2
+read -r parts_status parts_kib parts_line < <(measure stream-parts "$SOURCE_BUCKET" "$key" "$DEST_BUCKET" "$key")
 aws --endpoint-url "$AWS_ENDPOINT_URL" s3 rm --only-show-errors "s3://$SOURCE_BUCKET/$key"
 aws --endpoint-url "$AWS_ENDPOINT_URL" s3 rm --only-show-errors "s3://$DEST_BUCKET/$key"
 
-echo "$result" >"$out/peak-rss-raw.txt"
-scrub_kib=$(sed -n 's/.*time_peak_rss_kib=\([0-9]*\).*/\1/p' <<<"$result")
-line=$(grep '^scrubbed' <<<"$result")
+row() { # row <description> <status> <KiB>
+  awk -v what="$1" -v status="$2" -v size="$size" -v kib="$3" \
+    'BEGIN { printf "| %s | %s | %s | %.1f MiB | at most 64 MiB |\n", what, status, size, kib / 1024 }'
+}
 {
   echo "$machine"
   echo
-  echo "| measurement | object bytes | peak RSS | target |"
-  echo "|---|---|---|---|"
+  echo "| measurement | status | object bytes | peak RSS | target |"
+  echo "|---|---|---|---|---|"
   awk -v size="$size" -v kib="$upload_kib" \
-    'BEGIN { printf "| upload with the multipart writer (8 MiB parts) | %s | %.1f MiB | n/a |\n", size, kib / 1024 }'
-  awk -v size="$size" -v kib="$scrub_kib" \
-    'BEGIN { printf "| scrub_object, streaming + multipart | %s | %.1f MiB | at most 64 MiB |\n", size, kib / 1024 }'
+    'BEGIN { printf "| upload with the multipart writer (8 MiB parts) | ok | %s | %.1f MiB | n/a |\n", size, kib / 1024 }'
+  row "pipeline::scrub_object (buffers 32 MiB, then streams + multipart)" "$scrub_status" "$scrub_kib"
+  row "its parts on two clients: GET -> StreamScrubber -> ObjectWriter" "$parts_status" "$parts_kib"
   echo
-  echo "scrub_object: ${line//$'\t'/ }"
+  echo "scrub_object: ${scrub_line//$'\t'/ }"
+  echo "parts: ${parts_line//$'\t'/ }"
 } | tee "$out/peak-rss.md"

@@ -17,10 +17,12 @@
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "jpeg/scrub.h"
 #include "pipeline/transfer.h"
 #include "s3/client.h"
 #include "s3/config.h"
@@ -35,6 +37,7 @@ constexpr const char* kUsage =
     "usage: exifscrub_s3_transfer_bench upload FILE BUCKET KEY\n"
     "       exifscrub_s3_transfer_bench transfer scrub|plain SOURCE_BUCKET DEST_BUCKET PREFIX COUNT THREADS\n"
     "       exifscrub_s3_transfer_bench scrub-object SOURCE_BUCKET KEY DEST_BUCKET DEST_KEY MAX_OBJECT_BYTES\n"
+    "       exifscrub_s3_transfer_bench stream-parts SOURCE_BUCKET KEY DEST_BUCKET DEST_KEY\n"
     "transfer reads PREFIX0000.jpg .. PREFIX<COUNT-1>.jpg and writes <mode>/<key> to DEST_BUCKET;\n"
     "the endpoint and credentials come from AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY.\n";
 
@@ -206,6 +209,48 @@ int run_scrub_object(const std::string& source_bucket, const std::string& key,
   return 0;
 }
 
+// The streaming path of scrub_object rebuilt from its parts, with one client
+// for the GET and another for the multipart upload, from the first byte on.
+// scrub_object itself uploads parts from inside the GET callback of the same
+// client, so this measures what its parts need when that nesting is absent,
+// without the prefix that scrub_object buffers before it starts streaming.
+int run_stream_parts(const std::string& source_bucket, const std::string& key,
+                     const std::string& dest_bucket, const std::string& dest_key) {
+  s3::Client reader(load_client_config());
+  s3::Client uploader(load_client_config());
+  s3::PutOptions options;
+  options.content_type = "image/jpeg";
+  auto writer = uploader.start_upload(dest_bucket, dest_key, options);
+
+  std::optional<s3::Error> upload_error;
+  std::uint64_t bytes_out = 0;
+  jpeg::StreamScrubber scrubber(jpeg::ScrubOptions{}, [&](std::span<const std::uint8_t> cleaned) {
+    if (upload_error) return;
+    bytes_out += cleaned.size();
+    auto written = writer->write(cleaned);
+    if (!written.ok()) upload_error = written.error();
+  });
+  std::optional<jpeg::Error> scrub_error;
+  const auto start = Clock::now();
+  auto got = reader.get_object(source_bucket, key, [&](std::span<const std::uint8_t> chunk) {
+    auto written = scrubber.write(chunk);
+    if (!written.ok()) scrub_error = written.error();
+    return !scrub_error && !upload_error;
+  });
+  if (scrub_error) fail("stream scrubber on " + key + ": " + scrub_error->message);
+  if (upload_error) fail(upload_error->describe());
+  if (!got.ok()) fail(got.error().describe());
+  auto finished = scrubber.finish();
+  if (!finished.ok()) fail("stream scrubber on " + key + ": " + finished.error().message);
+  if (upload_error) fail(upload_error->describe());
+  auto completed = writer->finish();
+  if (!completed.ok()) fail(completed.error().describe());
+  std::printf("streamed\tbytes_in=%llu\tbytes_out=%llu\tms=%.0f\tpeak_rss_kib=%ld\n",
+              static_cast<unsigned long long>(got.value().content_length),
+              static_cast<unsigned long long>(bytes_out), elapsed_ms(start), peak_rss_kib());
+  return 0;
+}
+
 std::uint64_t parse_count(const std::string& text, const char* what) {
   char* end = nullptr;
   const unsigned long long value = std::strtoull(text.c_str(), &end, 10);
@@ -225,6 +270,7 @@ int main(int argc, char** argv) {
   if (args.size() == 6 && args[0] == "scrub-object") {
     return run_scrub_object(args[1], args[2], args[3], args[4], parse_count(args[5], "MAX_OBJECT_BYTES"));
   }
+  if (args.size() == 5 && args[0] == "stream-parts") return run_stream_parts(args[1], args[2], args[3], args[4]);
   std::cerr << kUsage;
   return 2;
 }
