@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the AWS Lambda deployment zip for the custom runtime provided.al2023.
-# The zip holds the exifscrub binary as `bootstrap` at its root and, under
+# The zip contains the exifscrub binary as `bootstrap` at its root and, under
 # lib/, the dynamic loader and every shared library the binary loads, all
 # taken from the build host (Debian 12, glibc 2.36). The bootstrap's ELF
 # interpreter is set to /var/task/lib/ld-linux-x86-64.so.2, where Lambda
@@ -186,7 +186,7 @@ required_glibc() {
 }
 
 # Tells whether a staged file is part of glibc itself, whose own symbol
-# versions say nothing about the glibc it needs.
+# versions do not show which glibc it needs.
 is_glibc_file() {
   case ${1##*/} in
     ld-linux-*.so.* | libc.so.* | libm.so.* | libresolv.so.* | libpthread.so.* | libdl.so.* | librt.so.*) return 0 ;;
@@ -229,9 +229,9 @@ debian_packages() {
 }
 
 # Writes one line per zip entry (mode, size, SHA-256, highest GLIBC_ version
-# required, Debian package) and sets max_glibc to the highest GLIBC_ version
-# that the files outside glibc require: the oldest system glibc that could
-# have run them without the bundled one.
+# required, Debian package). Also sets max_glibc to the highest GLIBC_
+# version that the files outside glibc require. That is the oldest system
+# glibc that could have run them without the bundled one.
 write_manifest() {
   local stage=$1 manifest=$2 entry package glibc rows=""
   local -A package_of
