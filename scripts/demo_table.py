@@ -99,7 +99,7 @@ def upright_check(source, dest):
     if actual == expected:
         return True, f"yes {actual[0]}x{actual[1]}"
     # A lossless rotation cannot move a partial MCU (8 or 16 pixels) at the right or bottom
-    # edge, so it trims it; anything else is wrong.
+    # edge, so it trims that MCU. Any other difference is wrong.
     trimmed = all(0 <= e - a < 16 and a % 8 == 0 for a, e in zip(actual, expected)
                   if a is not None and e is not None)
     if trimmed and None not in actual:

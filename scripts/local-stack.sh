@@ -26,7 +26,7 @@
 #                                 'down' leaves it running
 #   RGW_DIR [$STACK_DIR/rgw], RGW_PORT, MON_V2_PORT, MON_V1_PORT, OSD_PORT_MIN, OSD_PORT_MAX,
 #   SOURCE_BUCKET, DEST_BUCKET    passed to scripts/local-rgw.sh, or with STACK_RGW_ENV, buckets
-#                                 on that RGW to use in place of its own (they must exist)
+#                                 on that RGW to use in place of its own (created when missing)
 #   ORIENTATION, KEEP_ICC, MAX_OBJECT_BYTES, LOG_LEVEL  passed to the bootstrap
 #
 # Ceph RGW 16.2 bucket notifications, as found on Debian 12's 16.2.15:
@@ -112,6 +112,11 @@ sns = boto3.client("sns", endpoint_url=endpoint, region_name="us-east-1", config
 s3 = boto3.client("s3", endpoint_url=endpoint, config=config)
 bucket = os.environ["SOURCE_BUCKET"]
 if action == "create":
+    for name in (bucket, os.environ["DEST_BUCKET"]):
+        try:
+            s3.head_bucket(Bucket=name)
+        except s3.exceptions.ClientError:
+            s3.create_bucket(Bucket=name)
     arn = sns.create_topic(Name=topic, Attributes={"push-endpoint": push_endpoint})["TopicArn"]
     s3.put_bucket_notification_configuration(Bucket=bucket, NotificationConfiguration={
         "TopicConfigurations": [{"Id": topic, "TopicArn": arn,
@@ -148,7 +153,7 @@ start_rgw() {
   if [[ -n ${STACK_RGW_ENV:-} ]]; then
     [[ -r $STACK_RGW_ENV ]] || die "STACK_RGW_ENV=$STACK_RGW_ENV is not readable"
     cp "$STACK_RGW_ENV" "$STACK_DIR/rgw.env"
-    # On a shared RGW the caller may bring its own buckets (they must exist).
+    # On a shared RGW the caller may bring its own buckets; 'up' creates them when missing.
     [[ -z ${SOURCE_BUCKET:-} ]] || echo "export SOURCE_BUCKET=$SOURCE_BUCKET" >>"$STACK_DIR/rgw.env"
     [[ -z ${DEST_BUCKET:-} ]] || echo "export DEST_BUCKET=$DEST_BUCKET" >>"$STACK_DIR/rgw.env"
     echo "RGW_STARTED=0" >>"$state"
