@@ -3,6 +3,9 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <fstream>
+#include <sstream>
+
 namespace exifscrub::lambda {
 namespace {
 
@@ -466,6 +469,48 @@ TEST(BatchOperations, EnvelopeErrors) {
   job = batch_job("2.0", json::array());
   job.erase("tasks");
   EXPECT_EQ(decode_error(job.dump()), "tasks is missing or not an array");
+}
+
+}  // namespace
+}  // namespace exifscrub::lambda
+
+namespace exifscrub::lambda {
+namespace {
+
+std::string read_fixture(const std::string& name) {
+  std::ifstream in(std::string(EXIFSCRUB_LAMBDA_TEST_DATA) + "/" + name, std::ios::binary);
+  EXPECT_TRUE(in.good()) << name;
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// Records that Ceph 16.2 RGW pushed to the emulator for an upload and a
+// delete of "trip 2026/café+1%.JPG": the key arrives unencoded.
+TEST(CephRgw, CapturedPutRecord) {
+  auto envelope = decode_envelope(read_fixture("ceph-16.2-put.json"));
+  ASSERT_TRUE(envelope.ok());
+  const DecodedRecord decoded = only_record(envelope.value());
+  EXPECT_EQ(decoded.status, RecordStatus::Ready);
+  EXPECT_EQ(decoded.event_name, "ObjectCreated:Put");
+  EXPECT_EQ(decoded.event.action, EventAction::Created);
+  EXPECT_EQ(decoded.event.bucket, "fixture-src");
+  EXPECT_EQ(decoded.event.key, "trip 2026/caf\xC3\xA9+1%.JPG");
+  EXPECT_EQ(decoded.event.size, 1u);
+  EXPECT_EQ(decoded.event.etag, "9dd4e461268c8034f5c8564e155c67a6");
+  EXPECT_EQ(decoded.event.version_id, "");
+  EXPECT_EQ(decoded.event.sequencer, "1F37136B14A6021A");
+}
+
+TEST(CephRgw, CapturedDeleteRecord) {
+  auto envelope = decode_envelope(read_fixture("ceph-16.2-delete.json"));
+  ASSERT_TRUE(envelope.ok());
+  const DecodedRecord decoded = only_record(envelope.value());
+  EXPECT_EQ(decoded.status, RecordStatus::Ready);
+  EXPECT_EQ(decoded.event_name, "ObjectRemoved:Delete");
+  EXPECT_EQ(decoded.event.action, EventAction::Removed);
+  EXPECT_EQ(decoded.event.key, "trip 2026/caf\xC3\xA9+1%.JPG");
+  EXPECT_EQ(decoded.event.sequencer, "1F37136B6564141C");
 }
 
 }  // namespace
