@@ -5,15 +5,19 @@ Sends WARMUP + ROUNDS S3 ObjectCreated:Put notifications for one object to the
 emulator's Invoke API, one after the other, and prints the median round trip
 of the last ROUNDS in milliseconds. Each notification carries a greater
 sequencer than the one before, so the function scrubs the object every time
-instead of skipping a duplicate. A reply that is an error, or a body that
+instead of skipping a duplicate. With --delete-first, the destination copy
+is deleted before each invocation, outside the timed part, so every
+invocation writes a new object: overwriting needs If-Match on PUT, which Ceph
+RGW 16.2 rejects with 412 even when the ETag matches. A reply that is an error, or a body that
 reports a failed object, stops the run with exit status 1.
 
 Does not start the emulator or the bootstrap: bench/function/run.sh does.
-Uses only the standard library.
+Uses the standard library, and boto3 for --delete-first.
 """
 
 import argparse
 import json
+import os
 import statistics
 import sys
 import time
@@ -60,15 +64,25 @@ def main():
     parser.add_argument("--etag", required=True, help="object ETag without quotes")
     parser.add_argument("--rounds", type=int, default=20, help="timed invocations (default 20)")
     parser.add_argument("--warmup", type=int, default=3, help="untimed invocations first (default 3)")
+    parser.add_argument("--delete-first", metavar="DEST_BUCKET",
+                        help="delete KEY from this bucket before each invocation, untimed")
     parser.add_argument("--timeout", type=float, default=60, help="seconds per invocation (default 60)")
     args = parser.parse_args()
     if not 1 <= args.rounds <= 10000 or not 0 <= args.warmup <= 100:
         sys.exit("invoke_warm: --rounds must be 1 to 10000 and --warmup 0 to 100")
 
+    delete_destination = lambda: None
+    if args.delete_first:
+        import boto3  # only here: the timing itself needs no AWS SDK
+
+        s3 = boto3.client("s3", endpoint_url=os.environ.get("AWS_ENDPOINT_URL"))
+        delete_destination = lambda: s3.delete_object(Bucket=args.delete_first, Key=args.key)
+
     url = f"http://127.0.0.1:{args.port}{INVOKE_PATH}"
     first_sequence = time.time_ns()
     timings = []
     for index in range(args.warmup + args.rounds):
+        delete_destination()
         payload = notification(args.bucket, args.key, args.size, args.etag, first_sequence + index)
         elapsed_ms = invoke(url, payload, args.timeout)
         if index >= args.warmup:

@@ -65,40 +65,51 @@ echo "in-process handler path, $rounds rounds per photo" >&2
 "$bench" "$SOURCE_BUCKET" "$rotated" "$DEST_BUCKET" "$rounds" >"$work/rotated.tsv"
 field() { awk -F'\t' -v name="$2" '$1 == name { print $2 }' "$1"; }
 
-# Starts the emulator with no bootstrap of its own and prints its port.
+# Starts the emulator with no bootstrap of its own; sets emulator_pid and
+# emulator_port.
 start_emulator() {
-  local log=$1 port_file=$work/port.$RANDOM attempt
+  local log=$1 attempt
+  local port_file=$log.port
   /usr/bin/python3 "$root/tools/lambda-emulator/emulator.py" --port 0 --port-file "$port_file" \
-    --timeout 60 --log "$log" &
-  pids+=($!)
+    --timeout 60 --log "$log" >>"$log" 2>&1 &
+  emulator_pid=$!
+  pids+=("$emulator_pid")
   for ((attempt = 0; attempt < 100; attempt++)); do
     [[ -s $port_file ]] && break
     sleep 0.1
   done
   [[ -s $port_file ]] || { echo "function-bench: the emulator did not start; see $log" >&2; exit 1; }
-  cat "$port_file"
+  emulator_port=$(cat "$port_file")
 }
 
-# Runs warm invocations of the upright photo against a bootstrap command and
-# prints "<median round trip ms> <peak RSS KiB>".
+# Runs warm invocations of one photo (a file in samples and its key) against
+# a bootstrap command under a fresh emulator, then stops both; sets
+# round_trip_ms and peak_kib.
 measure_bootstrap() {
-  local name=$1 port pid etag size median_ms
-  shift
-  port=$(start_emulator "$work/$name-emulator.log")
-  AWS_LAMBDA_RUNTIME_API=127.0.0.1:$port "$@" >"$work/$name-stdout.log" 2>"$work/$name-stderr.log" &
+  local name=$1 photo=$samples/$2 key=$3 pid etag size
+  shift 3
+  start_emulator "$work/$name-emulator.log"
+  AWS_LAMBDA_RUNTIME_API=127.0.0.1:$emulator_port "$@" >"$out/$name-stdout.log" 2>"$work/$name-stderr.log" &
   pid=$!
   pids+=("$pid")
-  size=$(stat -c %s "$samples/camera-4000x3000.jpg")
-  etag=$(md5sum "$samples/camera-4000x3000.jpg" | cut -d' ' -f1)
-  median_ms=$(/usr/bin/python3 "$root/bench/function/invoke_warm.py" --port "$port" \
-    --bucket "$SOURCE_BUCKET" --key "$upright" --size "$size" --etag "$etag" --rounds "$rounds")
-  echo "$median_ms $(awk '/^VmHWM:/ { print $2 }' "/proc/$pid/status")"
-  cp "$work/$name-stdout.log" "$out/$name-stdout.log"
+  size=$(stat -c %s "$photo")
+  etag=$(md5sum "$photo" | cut -d' ' -f1)
+  round_trip_ms=$(/usr/bin/python3 "$root/bench/function/invoke_warm.py" --port "$emulator_port" \
+    --bucket "$SOURCE_BUCKET" --key "$key" --size "$size" --etag "$etag" --rounds "$rounds" \
+    --delete-first "$DEST_BUCKET")
+  peak_kib=$(awk '/^VmHWM:/ { print $2 }' "/proc/$pid/status")
+  kill "$pid" "$emulator_pid"
+  wait "$pid" "$emulator_pid" 2>/dev/null || true
+  pids=()
 }
 
 echo "warm invocations through the emulator" >&2
-read -r native_ms native_kib < <(measure_bootstrap native "$exifscrub")
-read -r python_ms python_kib < <(measure_bootstrap python /usr/bin/python3 "$root/bench/lambda/bootstrap.py")
+measure_bootstrap native camera-4000x3000.jpg "$upright" "$exifscrub"
+native_ms=$round_trip_ms native_kib=$peak_kib
+measure_bootstrap native-rotated camera-4000x3000-orientation-6.jpg "$rotated" "$exifscrub"
+rotated_ms=$round_trip_ms rotated_kib=$peak_kib
+measure_bootstrap python camera-4000x3000.jpg "$upright" /usr/bin/python3 "$root/bench/lambda/bootstrap.py"
+python_ms=$round_trip_ms python_kib=$peak_kib
 # The function logs one JSON line per object; duration_ms is whole milliseconds.
 duration_ms=$(/usr/bin/python3 - "$out/native-stdout.log" "$rounds" <<'PY'
 import json, statistics, sys
@@ -140,12 +151,15 @@ plain=$(field "$work/upright.tsv" plain_get_put_ms)
     echo "| $name | $(field "$work/upright.tsv" "$name") | $(field "$work/rotated.tsv" "$name") |"
   done
   echo
-  echo "| bootstrap under the emulator (upright photo) | invocation round trip ms | round trip - plain GET+PUT ms | peak RSS |"
-  echo "|---|---|---|---|"
-  awk -v ms="$native_ms" -v plain="$plain" -v kib="$native_kib" -v duration="$duration_ms" \
-    'BEGIN { printf "| exifscrub (function log duration_ms %s) | %.2f | %.2f | %.1f MiB |\n", duration, ms, ms - plain, kib / 1024 }'
-  awk -v ms="$python_ms" -v plain="$plain" -v kib="$python_kib" \
-    'BEGIN { printf "| Python reference (bench/lambda) | %.2f | %.2f | %.1f MiB |\n", ms, ms - plain, kib / 1024 }'
+  echo "| bootstrap under the emulator | photo | invocation round trip ms | round trip - plain GET+PUT ms | peak RSS |"
+  echo "|---|---|---|---|---|"
+  bootstrap_row() { # bootstrap_row <name> <photo> <ms> <KiB>
+    awk -v name="$1" -v photo="$2" -v ms="$3" -v plain="$plain" -v kib="$4" \
+      'BEGIN { printf "| %s | %s | %.2f | %.2f | %.1f MiB |\n", name, photo, ms, ms - plain, kib / 1024 }'
+  }
+  bootstrap_row "exifscrub (median duration_ms logged: $duration_ms)" upright "$native_ms" "$native_kib"
+  bootstrap_row "exifscrub" "orientation 6" "$rotated_ms" "$rotated_kib"
+  bootstrap_row "Python reference (bench/lambda)" upright "$python_ms" "$python_kib"
   echo
   awk -v zip="$zip_bytes" -v unpacked="$unpacked_bytes" -v name="$(basename "$zip")" \
     'BEGIN { printf "| package | zip bytes | zip MiB | unpacked MiB |\n|---|---|---|---|\n| %s | %d | %.2f | %.2f |\n", name, zip, zip / 1048576, unpacked / 1048576 }'

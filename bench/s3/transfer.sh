@@ -95,22 +95,30 @@ for mode in plain scrub aws; do aws_s3 rm --recursive "s3://$DEST_BUCKET/$mode/$
 import statistics, sys
 rows = [line.rstrip("\n").split("\t") for line in open(sys.argv[1])]
 table = {}
-for _, mode, threads, _, _, per_object, per_second, latency in rows:
+by_round = {}
+for round_index, mode, threads, _, _, per_object, per_second, latency in rows:
     entry = table.setdefault((int(threads), mode), {"per_object": [], "per_second": [], "latency": []})
+    by_round[(int(threads), round_index, mode)] = float(per_object)
     entry["per_object"].append(float(per_object))
     entry["per_second"].append(float(per_second))
     if latency:
         entry["latency"].append(float(latency))
 med = lambda values: statistics.median(values) if values else float("nan")
+# The paired ratio compares each path with the plain run of the same round,
+# which cancels most of the drift in machine load between rounds.
+def paired_ratio(threads, mode):
+    rounds = {key[1] for key in by_round if key[0] == threads}
+    return med([by_round[(threads, r, mode)] / by_round[(threads, r, "plain")] for r in rounds])
 print(f"\n{sys.argv[2]} objects of 4 MB per round, median of {sys.argv[3]} rounds\n")
-print("| concurrency | path | wall ms per object | objects/s | median latency ms | wall time / plain |")
-print("|---|---|---|---|---|---|")
+print("| concurrency | path | wall ms per object | objects/s | median latency ms | medians / plain | per-round ratio to plain, median |")
+print("|---|---|---|---|---|---|---|")
 for threads in sorted({key[0] for key in table}):
     floor = med(table[(threads, "plain")]["per_object"])
     for mode in ("plain", "scrub", "aws"):
         entry = table[(threads, mode)]
         per_object = med(entry["per_object"])
         latency = f"{med(entry['latency']):.1f}" if entry["latency"] else "n/a"
-        print(f"| {threads} | {mode} | {per_object:.1f} | {med(entry['per_second']):.1f} | {latency} | {per_object / floor:.3f} |")
+        print(f"| {threads} | {mode} | {per_object:.1f} | {med(entry['per_second']):.1f} | {latency} "
+              f"| {per_object / floor:.3f} | {paired_ratio(threads, mode):.3f} |")
 PY
 } | tee "$out/transfer.md"
