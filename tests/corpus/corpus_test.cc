@@ -15,6 +15,7 @@
 #include <turbojpeg.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -415,6 +416,53 @@ TEST(Fixtures, EachFileMeetsItsManifest) {
 
   print_summary("fixtures", outcomes);
   report_problems(outcomes);
+}
+
+// Whether inspect()'s report shows a manifest fact as a segment with the
+// expected action. Facts inside the EXIF segment (GPS, serial, owner,
+// MakerNote, thumbnail) have no segment of their own and are not listed.
+bool report_shows_fact(const std::string& fact, const jpeg::ScrubReport& report) {
+  using jpeg::SegmentAction;
+  std::uint64_t first_scan = UINT64_MAX;
+  for (const auto& segment : report.segments) {
+    if (segment.name == "SOS") first_scan = std::min(first_scan, segment.offset);
+  }
+  return std::any_of(report.segments.begin(), report.segments.end(), [&](const jpeg::SegmentInfo& s) {
+    const bool dropped = s.action == SegmentAction::Drop;
+    if (fact == "exif") return s.identifier == "Exif" && dropped;
+    if (fact == "xmp") return s.identifier == "XMP" && dropped;
+    if (fact == "extended_xmp") return s.identifier == "Extended XMP" && dropped;
+    if (fact == "iptc") return s.identifier == "Photoshop" && dropped;
+    if (fact == "comment") return s.name == "COM" && dropped;
+    if (fact == "mpf") return s.identifier == "MPF" && dropped;
+    if (fact == "trailer") return s.name == "trailer" && dropped;
+    if (fact == "icc" || fact == "icc_multichunk") return s.identifier == "ICC_PROFILE" && s.action == SegmentAction::Keep;
+    if (fact == "adobe") return s.name == "APP14" && s.action == SegmentAction::Keep;
+    if (fact == "jfif_thumbnail") {
+      return (s.identifier == "JFIF" && s.action == SegmentAction::Rewrite) || (s.identifier == "JFXX" && dropped);
+    }
+    if (fact == "vendor_appn") return s.marker >= 0xE3 && s.marker <= 0xEF && s.marker != 0xED && s.marker != 0xEE && dropped;
+    if (fact == "between_scans") return s.offset > first_scan && s.name != "SOS" && dropped;
+    return true;
+  });
+}
+
+// inspect() must find every structural fact the manifest claims for a clean fixture.
+TEST(Fixtures, InspectFindsManifestFacts) {
+  const auto dir = fixture_dir();
+  if (!dir) GTEST_SKIP() << "the fixture folder (EXIFSCRUB_FIXTURE_DIR, default " EXIFSCRUB_FIXTURE_DIR_DEFAULT
+                            ") is missing; the fixtures.generate test creates it";
+  const auto entries = read_manifest(*dir);
+  ASSERT_FALSE(entries.empty());
+  for (const auto& entry : entries) {
+    if (entry.expect != "clean") continue;
+    const auto report = jpeg::inspect(read_file(*dir / entry.file), jpeg::ScrubOptions{});
+    ASSERT_TRUE(report.ok()) << entry.file << ": " << describe(report.error());
+    for (const auto& fact : entry.contains) {
+      EXPECT_TRUE(report_shows_fact(fact, report.value())) << entry.file << ": inspect() does not report " << fact;
+    }
+    EXPECT_EQ(report.value().orientation.value_or(1), entry.orientation) << entry.file;
+  }
 }
 
 // With OrientationMode::KeepTag the output keeps the pixels as they are and
