@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # The function's warm overhead, peak memory and package size:
-#   1. exifscrub_function_overhead_bench: in process, the handler path for one
-#      4 MB photo (decode, HEAD, GET, scrub, verify, conditional PUT, logs)
-#      beside a plain GET + PUT of the same object; for the upright photo and
-#      the one tagged orientation 6 (lossless rotation);
+#   1. exifscrub_function_overhead_bench times, in process, the handler path
+#      for one 4 MB photo (decode, HEAD, GET, scrub, verify, conditional PUT,
+#      logs) beside a plain GET + PUT of the same object. It runs on the
+#      upright photo and on the one tagged orientation 6 (lossless rotation);
 #   2. the real bootstrap under tools/lambda-emulator: the median round trip
 #      of warm synchronous invocations, the function's own duration_ms log
 #      field, and the bootstrap's peak RSS (VmHWM) after them; the same round
@@ -83,7 +83,7 @@ start_emulator() {
 }
 
 # Runs warm invocations of one photo (a file in samples and its key) against
-# a bootstrap command under a fresh emulator, then stops both; sets
+# a bootstrap command under a fresh emulator, then stops both. Sets
 # round_trip_ms and peak_kib.
 measure_bootstrap() {
   local name=$1 photo=$samples/$2 key=$3 pid etag size
