@@ -95,9 +95,9 @@ Source fetch_source(s3::Client& client, const std::string& bucket, const std::st
   return source;
 }
 
-// An ObjectCreated:Put notification as S3 sends it. Each round needs a
-// greater sequencer, or the processor would rightly skip the event as a
-// duplicate; starting from the clock keeps reruns above earlier results.
+// Builds an ObjectCreated:Put notification as S3 sends it. Each round needs
+// a greater sequencer, or the processor would rightly skip the event as a
+// duplicate. Starting from the clock keeps reruns above earlier results.
 std::string notification(const Source& source, std::uint64_t sequence) {
   char sequencer[24];
   std::snprintf(sequencer, sizeof sequencer, "%020llu", static_cast<unsigned long long>(sequence));

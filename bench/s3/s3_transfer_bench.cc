@@ -68,8 +68,8 @@ std::string object_key(const std::string& prefix, std::size_t index) {
   return prefix + digits + ".jpg";
 }
 
-// Streams FILE into BUCKET/KEY in 1 MiB reads, so the upload itself holds at
-// most one part (8 MiB) however large the file is.
+// Streams FILE into BUCKET/KEY in 1 MiB reads, so the upload buffers at most
+// one part (8 MiB) however large the file is.
 int run_upload(const std::string& path, const std::string& bucket, const std::string& key) {
   std::ifstream file(path, std::ios::binary);
   if (!file) fail("cannot open " + path + " for reading");
@@ -186,7 +186,8 @@ int run_transfer(const TransferJob& job, int threads) {
   return 0;
 }
 
-// One scrub_object call; prints sizes, parts and this process's peak RSS.
+// Runs one scrub_object call and prints the sizes, the time and this
+// process's peak RSS.
 int run_scrub_object(const std::string& source_bucket, const std::string& key,
                      const std::string& dest_bucket, const std::string& dest_key,
                      std::uint64_t max_object_bytes) {

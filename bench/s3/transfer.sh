@@ -39,7 +39,7 @@ if [[ ! -x $bench ]]; then
   exit 1
 fi
 if ! command -v aws >/dev/null; then
-  echo "transfer: the aws CLI is not installed; install it (pip install awscli) or drop the aws column" >&2
+  echo "transfer: the aws CLI is not installed; install it with 'pip install awscli'" >&2
   exit 1
 fi
 
@@ -56,8 +56,8 @@ for ((i = 0; i < objects; i++)); do
   "$bench" upload "$photo" "$SOURCE_BUCKET" "$(printf '%s%04d.jpg' "$prefix" "$i")" >/dev/null
 done
 
-# One round of the aws CLI: the objects down, then up again; prints the same
-# columns as the C++ program (no per-object latency: the CLI has none).
+# Runs one round of the aws CLI, the objects down and then up again. Prints
+# the same columns as the C++ program but the latency, which the CLI lacks.
 run_aws() {
   local threads=$1 start end wall
   printf '[default]\ns3 =\n  max_concurrent_requests = %s\n' "$threads" >"$work/aws-config"
