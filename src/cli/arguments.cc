@@ -128,6 +128,18 @@ Result<StripArguments, UsageError> parse_strip_arguments(std::span<const std::st
       if (!value.ok()) return value.error();
       parsed.output = value.value();
       output_given = true;
+    } else if (token.name == "-j" || token.name == "--jobs") {
+      auto value = cursor.value(token.name, token.inline_value);
+      if (!value.ok()) return value.error();
+      const std::string& text = value.value();
+      const bool digits = !text.empty() && text.size() <= 3 &&
+                          text.find_first_not_of("0123456789") == std::string::npos;
+      const int jobs = digits ? std::stoi(text) : 0;
+      if (jobs < 1 || jobs > kMaxJobs) {
+        return cursor.error("invalid value '" + text + "' for --jobs; expected a whole number from 1 to " +
+                            std::to_string(kMaxJobs));
+      }
+      parsed.jobs = jobs;
     } else {
       auto scrub = apply_scrub_option(token, cursor, parsed.scrub);
       if (!scrub.ok()) return scrub.error();

@@ -28,7 +28,11 @@ struct StripArguments {
   jpeg::ScrubOptions scrub;
   bool quiet = false;  // no per-file summary and no skip notices; errors still print
   bool json = false;   // one JSON report instead of the per-file summaries
+  int jobs = 4;        // objects processed at once when S3 locations are involved
 };
+
+// Upper bound of --jobs: each job holds one object and one S3 connection.
+inline constexpr int kMaxJobs = 64;
 
 struct InspectArguments {
   bool help = false;

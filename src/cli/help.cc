@@ -42,8 +42,10 @@ std::string_view strip_help() {
 Writes a scrubbed copy of each INPUT. Image data is copied as it is; only
 portrait photos are rotated, losslessly in the DCT domain.
 
-  INPUT   a JPEG file, a folder, or - for standard input
-  OUTPUT  a file, a folder, or - for standard output
+  INPUT   a JPEG file, a folder, - for standard input, or an S3 object
+          s3://BUCKET/KEY or prefix s3://BUCKET/PREFIX/
+  OUTPUT  a file, a folder, - for standard output, or s3://BUCKET/KEY or
+          s3://BUCKET/PREFIX/
 
 One file goes to OUTPUT, or into OUTPUT when it is an existing folder or ends
 with '/'. A folder is mirrored into OUTPUT recursively with the same relative
@@ -53,12 +55,23 @@ into the folder OUTPUT. Each output is written to a temporary file in its
 folder, flushed to disk and renamed into place, so a rejected input leaves no
 output and no temporary file. An existing output file is replaced.
 
+With S3 locations there is one INPUT. A prefix (ending in '/') scrubs every
+key ending in .jpg or .jpeg (any case) under it to the same relative key under
+the output prefix or folder; a local folder goes to an output prefix the same
+way. S3 writes are single uploads with a checksum, or multipart uploads that
+are aborted on failure, so no partial object is left. Credentials, region and
+endpoint come from the AWS environment variables and shared files
+(AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_PROFILE,
+AWS_REGION, AWS_ENDPOINT_URL). A progress bar is shown on a terminal, and a
+summary closes the run.
+
 Options:
   -o, --output OUTPUT   where to write (required)
   --orientation MODE    what to do with the EXIF orientation (default: apply)
                           apply     rotate or flip losslessly so the image
                                     displays upright; partial edge blocks
-                                    (up to 15 pixels) are trimmed
+                                    are trimmed (up to 15 pixels on an
+                                    edge for 4:2:0 photos)
                           keep-tag  keep only the Orientation tag in a fresh
                                     EXIF segment, pixels untouched
                           drop      drop the tag; portrait photos may then
@@ -71,6 +84,8 @@ Options:
   --json                print one JSON report on standard output (on standard
                         error when the image goes to standard output) instead
                         of the per-file summaries
+  -j, --jobs N          objects processed at once with S3 locations (1 to 64,
+                        default: 4)
   -h, --help            show this help
 
 Each scrubbed file gets one summary line on standard error: the removed
@@ -80,8 +95,10 @@ Examples:
   exifscrub strip IMG_0001.jpg -o clean.jpg
   exifscrub strip photos/ -o clean/
   exifscrub strip - -o - < in.jpg > out.jpg
+  exifscrub strip s3://uploads/2024/ -o s3://public/2024/ --jobs 8
 
-Exit codes: 0 success, 1 an input was rejected, 2 usage error, 3 I/O error.
+Exit codes: 0 success, 1 an input was rejected, 2 usage error, 3 I/O error
+(including S3 errors).
 )";
 }
 

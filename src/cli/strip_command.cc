@@ -5,6 +5,7 @@
 #include "cli/commands.h"
 #include "cli/plan.h"
 #include "cli/report.h"
+#include "cli/s3_strip.h"
 
 namespace exifscrub::cli {
 namespace {
@@ -22,17 +23,23 @@ class StripRun {
     }
   }
 
-  ExitCode report_io_error(const std::string& name, const IoError& error, std::string_view fix) {
-    std::cerr << format_io_error(name, error, fix) << "\n";
+  // Prints the error against `path` (the input, or the output that failed)
+  // and records it under the input's name.
+  ExitCode report_io_error(const std::string& input, const std::string& path,
+                           const IoError& error, std::string_view fix) {
+    std::cerr << format_io_error(path, error, fix) << "\n";
     if (arguments_.json) {
-      files_.push_back({{"input", name}, {"status", "failed"}, {"error", io_error_to_json(error, fix)}});
+      files_.push_back({{"input", input},
+                        {"status", "failed"},
+                        {"path", path},
+                        {"error", io_error_to_json(error, fix)}});
     }
     return ExitCode::Io;
   }
 
   ExitCode run_job(const StripJob& job) {
     auto input = read_location(job.input);
-    if (!input.ok()) return report_io_error(job.name, input.error(), kReadFix);
+    if (!input.ok()) return report_io_error(job.name, job.name, input.error(), kReadFix);
 
     auto scrubbed = jpeg::scrub(input.value(), arguments_.scrub);
     if (!scrubbed.ok()) {
@@ -46,7 +53,9 @@ class StripRun {
     }
 
     auto written = write_location(job.output, scrubbed->jpeg);
-    if (!written.ok()) return report_io_error(job.output.text, written.error(), kWriteFix);
+    if (!written.ok()) {
+      return report_io_error(job.name, job.output.text, written.error(), kWriteFix);
+    }
 
     const auto& report = scrubbed->report;
     if (arguments_.json) {
@@ -78,6 +87,7 @@ class StripRun {
 }  // namespace
 
 ExitCode run_strip(const StripArguments& arguments) {
+  if (involves_s3(arguments)) return run_s3_strip(arguments);
   auto plan = plan_strip(arguments.inputs, arguments.output);
   if (!plan.ok()) {
     std::cerr << "exifscrub: error: " << plan.error().message << "\n";
@@ -94,7 +104,7 @@ ExitCode run_strip(const StripArguments& arguments) {
   ExitCode code = ExitCode::Success;
   for (const auto& skipped : plan->skipped) run.report_skip(skipped);
   for (const auto& failure : plan->failures) {
-    code = worst(code, run.report_io_error(failure.name, failure.error, kReadFix));
+    code = worst(code, run.report_io_error(failure.name, failure.name, failure.error, kReadFix));
   }
   for (const auto& job : plan->jobs) code = worst(code, run.run_job(job));
 

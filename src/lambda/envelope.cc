@@ -125,6 +125,25 @@ std::optional<std::string> read_s3_key(const json& record, const std::string& pa
   return std::nullopt;
 }
 
+// Rewrites a Ceph RGW sequencer into one that orders like S3's. Ceph RGW 16
+// sends 16 hex digits holding the event time as two little-endian 32-bit
+// words, seconds then nanoseconds (captured: "C926136B30E3D70F" is
+// 0x6B1326C9 s and 0x0FD7E330 ns), so comparing the text as hex puts events
+// out of order. Returns the same time as big-endian hex ("6B1326C90FD7E330"),
+// or an empty string, which the pipeline treats as unordered, for any other
+// form.
+std::string normalize_ceph_sequencer(const std::string& sequencer) {
+  if (sequencer.size() != 16 || sequencer.find_first_not_of("0123456789abcdefABCDEF") != std::string::npos) {
+    return {};
+  }
+  std::string ordered;
+  ordered.reserve(16);
+  for (const std::size_t word : {std::size_t{0}, std::size_t{8}}) {
+    for (std::size_t byte = 4; byte > 0; --byte) ordered += sequencer.substr(word + 2 * (byte - 1), 2);
+  }
+  return ordered;
+}
+
 DecodedRecord decode_s3_record(const json& record, const std::string& path) {
   DecodedRecord decoded;
   if (auto problem = check_event_version(record, path)) return malformed(decoded, *problem);
@@ -151,6 +170,7 @@ DecodedRecord decode_s3_record(const json& record, const std::string& path) {
     if (problem) return malformed(decoded, *problem);
   }
   event.etag = strip_quotes(event.etag);
+  if (*source == "ceph:s3") event.sequencer = normalize_ceph_sequencer(event.sequencer);
   classify_s3_event_name(decoded);
   return decoded;
 }

@@ -111,7 +111,10 @@ ObjectOutcome S3Processor::process_created(const ObjectEvent& event) {
       request.put.metadata[kSourceVersionMetadata] = event.version_id;
     }
     if (destination.value().exists) {
-      request.put.if_match = destination.value().etag;
+      // NOTE: Ceph RGW 16 compares If-Match on PUT with the ETag without its
+      // quotes and fails a quoted one, so the ETag is sent bare. Whether AWS
+      // S3 accepts a bare ETag for conditional writes is not verified here.
+      request.put.if_match = unquoted(destination.value().etag);
     } else {
       request.put.if_none_match = "*";
     }

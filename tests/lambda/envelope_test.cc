@@ -499,7 +499,9 @@ TEST(CephRgw, CapturedPutRecord) {
   EXPECT_EQ(decoded.event.size, 1u);
   EXPECT_EQ(decoded.event.etag, "9dd4e461268c8034f5c8564e155c67a6");
   EXPECT_EQ(decoded.event.version_id, "");
-  EXPECT_EQ(decoded.event.sequencer, "1F37136B14A6021A");
+  // Sent as "1F37136B14A6021A": little-endian seconds and nanoseconds,
+  // rewritten big-endian so that later events compare greater.
+  EXPECT_EQ(decoded.event.sequencer, "6B13371F1A02A614");
 }
 
 TEST(CephRgw, CapturedDeleteRecord) {
@@ -510,7 +512,29 @@ TEST(CephRgw, CapturedDeleteRecord) {
   EXPECT_EQ(decoded.event_name, "ObjectRemoved:Delete");
   EXPECT_EQ(decoded.event.action, EventAction::Removed);
   EXPECT_EQ(decoded.event.key, "trip 2026/caf\xC3\xA9+1%.JPG");
-  EXPECT_EQ(decoded.event.sequencer, "1F37136B6564141C");
+  // Sent as "1F37136B6564141C".
+  EXPECT_EQ(decoded.event.sequencer, "6B13371F1C146465");
+}
+
+// A captured upload and delete of one key 14 ms apart whose raw sequencers
+// compare in the wrong order as text: "C926136B30E3D70F" > "C926136B2D557910".
+TEST(CephRgw, SequencersOrderLikeEventTimes) {
+  auto record_with = [](const std::string& name, const std::string& sequencer) {
+    json record = s3_record("a.jpg", name, "ceph:s3", "2.2");
+    record["s3"]["object"]["sequencer"] = sequencer;
+    return only_record(decode_ok(notification({record})));
+  };
+  const DecodedRecord put = record_with("ObjectCreated:Put", "C926136B30E3D70F");
+  const DecodedRecord removal = record_with("ObjectRemoved:Delete", "C926136B2D557910");
+  EXPECT_EQ(put.event.sequencer, "6B1326C90FD7E330");
+  EXPECT_EQ(removal.event.sequencer, "6B1326C91079552D");
+  EXPECT_LT(put.event.sequencer, removal.event.sequencer);
+}
+
+TEST(CephRgw, UnexpectedSequencerFormIsDropped) {
+  json record = s3_record("a.jpg", "ObjectCreated:Put", "ceph:s3", "2.2");
+  record["s3"]["object"]["sequencer"] = "0055AED6DCD90281E5";
+  EXPECT_EQ(only_record(decode_ok(notification({record}))).event.sequencer, "");
 }
 
 }  // namespace

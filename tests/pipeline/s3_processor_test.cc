@@ -138,6 +138,19 @@ TEST_F(S3ProcessorTest, OlderEventNeverOverwritesNewer) {
   EXPECT_EQ(get_destination(key), scrubbed(newer));
 }
 
+TEST_F(S3ProcessorTest, NewerEventReplacesOlderResult) {
+  const std::string key = prefix_ + "replace-result.jpg";
+  const std::string first_etag = put_source(key, testing::camera_photo(32, 32, 1, 1));
+  ASSERT_EQ(processor_->process(created(key, first_etag, "00A0")).outcome, Outcome::Scrubbed);
+  const Bytes second = testing::camera_photo(48, 32, 1, 2);
+  const std::string second_etag = put_source(key, second);
+
+  const ObjectOutcome outcome = processor_->process(created(key, second_etag, "00B0"));
+
+  EXPECT_EQ(outcome.outcome, Outcome::Scrubbed) << outcome.message;
+  EXPECT_EQ(get_destination(key), scrubbed(second));
+}
+
 TEST_F(S3ProcessorTest, EventForReplacedSourceWritesNothing) {
   const std::string key = prefix_ + "replaced.jpg";
   put_source(key, testing::camera_photo(32, 32, 1, 1));
