@@ -125,7 +125,10 @@ std::string string_to_sign(std::string_view amz_date, const SigningScope& scope,
   std::string out(kAlgorithm);
   out += "\n";
   out += amz_date;
-  out += "\n" + scope.to_string() + "\n" + sha256_hex(canonical_request_text);
+  out += '\n';
+  out += scope.to_string();
+  out += '\n';
+  out += sha256_hex(canonical_request_text);
   return out;
 }
 

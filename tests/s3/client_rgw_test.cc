@@ -304,6 +304,22 @@ TEST_F(RgwTest, RangeGet) {
   ASSERT_TRUE(client_->delete_object(bucket_, key));
 }
 
+TEST_F(RgwTest, CallbackStopsTransfer) {
+  const std::string key = prefix_ + "stopped.bin";
+  ASSERT_TRUE(client_->put_object(bucket_, key, random_bytes(256 * 1024, 13), {}));
+  int calls = 0;
+  auto got = client_->get_object(bucket_, key, [&](std::span<const std::uint8_t>) {
+    ++calls;
+    return false;
+  });
+  ASSERT_FALSE(got);
+  EXPECT_EQ(got.error().kind, ErrorKind::Aborted);
+  EXPECT_EQ(got.error().message, "the on_data callback stopped the transfer");
+  EXPECT_FALSE(got.error().retryable);
+  EXPECT_EQ(calls, 1);
+  ASSERT_TRUE(client_->delete_object(bucket_, key));
+}
+
 TEST_F(RgwTest, UserMetadataRoundTrip) {
   const std::string key = prefix_ + "metadata.bin";
   PutOptions options;

@@ -204,6 +204,18 @@ TEST_F(FaultTest, TotalTimeBudgetStopsRetries) {
   EXPECT_EQ(retries_.size() + 1, proxy_->log().size());
 }
 
+TEST_F(FaultTest, RequestTimeoutAndThrottlingAreRetried) {
+  const std::string key = prefix_ + "object";
+  proxy_->plan({status(400, "RequestTimeout"), status(400, "ThrottlingException")});
+  Client client = proxied();
+  auto put = client.put_object(bucket_, key, random_bytes(100, 12), {});
+  ASSERT_TRUE(put) << put.error().describe();
+  ASSERT_EQ(retries_.size(), 2U);
+  EXPECT_EQ(retries_[0].error.kind, ErrorKind::RequestTimeout);
+  EXPECT_EQ(retries_[1].error.kind, ErrorKind::Throttling);
+  ASSERT_TRUE(direct_->delete_object(bucket_, key));
+}
+
 TEST_F(FaultTest, ForbiddenIsNeverRetried) {
   proxy_->plan({status(403, "AccessDenied")});
   Client client = proxied();
