@@ -3,8 +3,8 @@
 // copy or drops it, and why.
 //
 // The policy is an allowlist and fails closed: a segment no row keeps is
-// dropped. It judges one segment at a time and knows nothing of the copy loop
-// (cleaner.h) or of how the walker validated the structure (walker.h).
+// dropped. It judges one segment at a time, independently of the copy loop
+// (cleaner.h) and of the structure checks in the walker (walker.h).
 //
 // Consequences of the table, which every caller inherits:
 // - Orientation: every APP1 is dropped, so the EXIF Orientation tag is lost.
@@ -13,9 +13,11 @@
 //   only the tag (OrientationMode::KeepTag).
 // - Colour: the ICC profile (APP2 ICC_PROFILE) is kept unless the caller drops
 //   it; without it, wide-gamut images (Display P3, Adobe RGB) display with
-//   shifted colours. The Adobe segment (APP14) is kept because its transform
-//   flag tells decoders whether 4-component data is CMYK or YCCK and whether
-//   it is stored inverted; removing it inverts CMYK and YCCK colours.
+//   shifted colours. The profile is copied byte for byte, so text in a custom
+//   profile's description tags is kept with it. The Adobe segment (APP14) is
+//   kept because its transform flag tells decoders whether 4-component data is
+//   CMYK or YCCK and whether it is stored inverted. Removing it inverts CMYK
+//   and YCCK colours.
 // - JFIF (APP0) is kept for its pixel density and aspect ratio; its thumbnail
 //   is a second copy of the image and is removed.
 // - JFIF, ICC and Adobe segments after the first scan are dropped: decoders
