@@ -40,6 +40,9 @@ Result<Done, IoError> write_descriptor(int fd, std::span<const std::uint8_t> byt
 // ".<name>.exifscrub-<random>" in the same folder, created with mode 0666
 // minus the umask, written, fsynced, renamed over `path`, then the folder is
 // fsynced. On failure the temporary file is removed and `path` is untouched.
+// NOTE: a process killed between creating and renaming the temporary file
+// leaves it behind; such files are never mistaken for output, since the
+// folder walk takes only names ending in .jpg or .jpeg.
 Result<Done, IoError> write_file_atomic(const std::filesystem::path& path,
                                         std::span<const std::uint8_t> bytes);
 
