@@ -64,8 +64,10 @@ bool is_lambda_invocation(std::string_view program, std::size_t argument_count,
   const auto slash = program.rfind('/');
   const std::string_view basename = slash == std::string_view::npos ? program
                                                                     : program.substr(slash + 1);
-  if (basename == "bootstrap") return true;
-  return runtime_api != nullptr && argument_count == 0;
+  // Lambda starts the bootstrap without arguments; with arguments the
+  // packaged binary still works as the CLI ("bootstrap --version").
+  if (argument_count > 0) return false;
+  return basename == "bootstrap" || runtime_api != nullptr;
 }
 
 ExitCode run_lambda_mode() {

@@ -9,9 +9,9 @@
 
 namespace exifscrub::cli {
 
-// True when the process should run as the Lambda runtime: its program name
-// (the basename of argv[0]) is "bootstrap", or AWS_LAMBDA_RUNTIME_API is set
-// (runtime_api is non-null) and no arguments were given.
+// True when the process should run as the Lambda runtime: no arguments were
+// given and either its program name (the basename of argv[0]) is "bootstrap"
+// or AWS_LAMBDA_RUNTIME_API is set (runtime_api is non-null).
 bool is_lambda_invocation(std::string_view program, std::size_t argument_count,
                           const char* runtime_api);
 

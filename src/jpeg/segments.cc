@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <array>
+#include <optional>
+#include <string>
 
 #include "jpeg/markers.h"
 
@@ -102,6 +104,17 @@ Result<FrameHeader> parse_frame_header(std::uint8_t code, std::uint64_t offset, 
     return malformed("sample precision " + std::to_string(frame.precision) +
                      " is not allowed for this frame type");
   }
+  // libjpeg-turbo 2.1, the decoder behind the transform and the pixel
+  // checks, handles neither: such output could never be verified.
+  if (marker::is_lossless_sof(code)) {
+    return segment_error(ErrorKind::UnsupportedFeature, code, offset,
+                         "lossless JPEG is not supported; convert the image to baseline JPEG");
+  }
+  if (frame.precision != 8) {
+    return segment_error(ErrorKind::UnsupportedFeature, code, offset,
+                         "sample precision " + std::to_string(frame.precision) +
+                             " is not supported, only 8-bit samples are");
+  }
   if (frame.height == 0) return malformed("image height is 0 (height set by DNL is not supported)");
   if (frame.width == 0) return malformed("image width is 0");
 
@@ -114,6 +127,27 @@ Result<FrameHeader> parse_frame_header(std::uint8_t code, std::uint64_t offset, 
   }
   if (Status checked = check_components(offset, frame); !checked) return checked.error();
   return frame;
+}
+
+// The progression rules of ITU T.81 G.1.1.1 that decoders enforce: a DC scan
+// has Se 0, an AC scan covers one component within 1-63, and a refinement
+// scan lowers Al by exactly one bit. The error message is the fact only.
+Status check_progression(const ScanHeader& scan, std::size_t component_count) {
+  auto fact = [](std::string text) { return Error{ErrorKind::MalformedSegment, 0, std::nullopt, std::move(text)}; };
+  const std::string parameters = "progressive parameters Ss=" + std::to_string(scan.spectral_start) +
+                                 " Se=" + std::to_string(scan.spectral_end) +
+                                 " Ah=" + std::to_string(scan.approx_high) +
+                                 " Al=" + std::to_string(scan.approx_low);
+  if (scan.spectral_start == 0 && scan.spectral_end != 0) {
+    return fact(parameters + " are invalid: a DC scan must have Se=0");
+  }
+  if (scan.spectral_start != 0 && component_count != 1) {
+    return fact(parameters + " are invalid: an AC scan must hold one component");
+  }
+  if (scan.approx_high != 0 && scan.approx_low + 1 != scan.approx_high) {
+    return fact(parameters + " are invalid: a refinement scan must have Al=Ah-1");
+  }
+  return Done{};
 }
 
 Result<ScanHeader> parse_scan_header(std::uint64_t offset, Bytes payload, const FrameHeader& frame) {
@@ -161,6 +195,11 @@ Result<ScanHeader> parse_scan_header(std::uint64_t offset, Bytes payload, const 
       return malformed("successive approximation bits exceed 13");
     }
   }
+  if (marker::is_progressive_sof(frame.code)) {
+    if (Status checked = check_progression(scan, count); !checked) {
+      return malformed(checked.error().message);
+    }
+  }
   return scan;
 }
 
@@ -187,6 +226,29 @@ Status check_dqt(std::uint64_t offset, Bytes payload) {
     return segment_error(ErrorKind::MalformedSegment, marker::kDqt, offset, "contains no table");
   }
   return Done{};
+}
+
+// Checks one table (Tc|Th, 16 counts, symbols) the way decoders build it
+// (ITU T.81 C.2): the canonical codes of each length must fit in that many
+// bits without using the all-ones code, and DC symbols are bit counts 0-15.
+// Returns the fact that breaks it, if any.
+std::optional<std::string> check_huffman_codes(Bytes table) {
+  std::size_t remaining = table.size() - 17;
+  std::uint32_t code = 0;
+  for (std::uint32_t length = 1; length <= 16 && remaining > 0; ++length) {
+    const std::uint8_t count = table[length];
+    code += count;
+    remaining -= count;
+    if (code >= (1u << length)) {
+      return "has more codes of length " + std::to_string(length) + " than the code space allows";
+    }
+    code <<= 1;
+  }
+  const bool dc = (table[0] >> 4) == 0;
+  for (std::size_t i = 17; dc && i < table.size(); ++i) {
+    if (table[i] > 15) return "has DC symbol " + std::to_string(table[i]) + ", over the maximum of 15";
+  }
+  return std::nullopt;
 }
 
 Status check_dht(std::uint64_t offset, Bytes payload) {
@@ -216,6 +278,10 @@ Status check_dht(std::uint64_t offset, Bytes payload) {
       return segment_error(ErrorKind::MalformedSegment, marker::kDht, offset,
                            "table at byte " + std::to_string(at + 4) +
                                " runs past the declared length");
+    }
+    if (auto fact = check_huffman_codes(payload.subspan(at, 17 + symbols))) {
+      return segment_error(ErrorKind::MalformedSegment, marker::kDht, offset,
+                           "table at byte " + std::to_string(at + 4) + " " + *fact);
     }
     at += 17 + symbols;
   }

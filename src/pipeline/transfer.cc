@@ -55,6 +55,10 @@ class Fetcher {
   bool whole_image_ = false;  // the stream scrubber asked for the whole image
   std::optional<TransferError> failure_;
   std::unique_ptr<jpeg::StreamScrubber> scrubber_;
+  // The upload runs on its own client because its parts are sent from inside
+  // the GET's data callback, and a libcurl easy handle cannot start a
+  // transfer while its own is in progress (CURLE_FAILED_INIT).
+  std::unique_ptr<s3::Client> upload_client_;
   std::unique_ptr<s3::ObjectWriter> writer_;
   std::optional<s3::Error> writer_error_;
   std::uint64_t bytes_out_ = 0;
@@ -67,6 +71,7 @@ void Fetcher::reset() {
   scrubber_.reset();
   if (writer_) writer_->abort();
   writer_.reset();
+  upload_client_.reset();
   writer_error_.reset();
   bytes_out_ = 0;
 }
@@ -101,8 +106,10 @@ bool Fetcher::on_data(std::span<const std::uint8_t> chunk) {
 // Switches a large object to the streaming path: the buffered prefix goes
 // through the stream scrubber first, then every later chunk.
 bool Fetcher::start_streaming() {
-  writer_ = client_.start_upload(request_.destination.bucket, request_.destination.key,
-                                 request_.put);
+  upload_client_ = std::make_unique<s3::Client>(client_.config());
+  upload_client_->set_trace_id(client_.trace_id());
+  writer_ = upload_client_->start_upload(request_.destination.bucket, request_.destination.key,
+                                         request_.put);
   scrubber_ = std::make_unique<jpeg::StreamScrubber>(
       request_.scrub, [this](std::span<const std::uint8_t> cleaned) {
         if (writer_error_) return;

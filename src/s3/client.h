@@ -78,6 +78,7 @@ class Client {
   // Sets the X-Amzn-Trace-Id value sent (unsigned) with every later request;
   // empty sends none.
   void set_trace_id(std::string trace_id);
+  const std::string& trace_id() const { return trace_id_; }
   const ClientConfig& config() const { return config_; }
 
   // Returns the object's metadata. A missing object is NoSuchKey (HEAD

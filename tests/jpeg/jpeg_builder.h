@@ -64,6 +64,9 @@ inline ByteVector dht() {
 // A scan of component 1 with tables 0: 10 bytes.
 inline ByteVector sos() { return segment(marker::kSos, {1, 1, 0x00, 0, 63, 0}); }
 
+// The first scan of a progressive image (DC only, Ss=Se=0): 10 bytes.
+inline ByteVector dc_sos() { return segment(marker::kSos, {1, 1, 0x00, 0, 0, 0}); }
+
 // Entropy-coded bytes with a stuffed 0xFF and a restart marker: 8 bytes.
 inline ByteVector scan_data() { return {0x12, 0x34, 0xFF, 0x00, 0x56, 0xFF, 0xD0, 0x78}; }
 

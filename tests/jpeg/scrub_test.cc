@@ -310,19 +310,19 @@ TEST(Scrub, LongAdobeRewritten) {
 
 TEST(Scrub, SegmentsBetweenScansDropped) {
   const ByteVector tables = dqt() + sof(marker::kSof2) + dht();
-  const ByteVector input = soi() + tables + sos() + scan_data() + xmp() + jfif() + icc(1, 1) +
-                           adobe() + com() + dht() + sos() + scan_data() + eoi();
+  const ByteVector input = soi() + tables + dc_sos() + scan_data() + xmp() + jfif() + icc(1, 1) +
+                           adobe() + com() + dht() + dc_sos() + scan_data() + eoi();
   Result<ScrubOutput> scrubbed = scrub(input, with_orientation(OrientationMode::Drop));
   ASSERT_TRUE(scrubbed);
-  EXPECT_EQ(scrubbed->jpeg, soi() + tables + sos() + scan_data() + dht() + sos() + scan_data() + eoi());
+  EXPECT_EQ(scrubbed->jpeg, soi() + tables + dc_sos() + scan_data() + dht() + dc_sos() + scan_data() + eoi());
   EXPECT_EQ(scrubbed->report.segments_removed, 5u);
   EXPECT_EQ(scrubbed->report.segments[7].reason,
             "after the first scan, where decoders no longer read it");
 }
 
 TEST(Scrub, ExifAfterFirstScanIsNotOrientation) {
-  const ByteVector input = soi() + dqt() + sof(marker::kSof2) + dht() + sos() + scan_data() +
-                           build_orientation_exif(6) + sos() + scan_data() + eoi();
+  const ByteVector input = soi() + dqt() + sof(marker::kSof2) + dht() + dc_sos() + scan_data() +
+                           build_orientation_exif(6) + dc_sos() + scan_data() + eoi();
   Result<ScrubOutput> scrubbed = scrub(input, ScrubOptions{});
   ASSERT_TRUE(scrubbed);
   EXPECT_FALSE(scrubbed->report.orientation);

@@ -17,11 +17,11 @@ using namespace testing;
 Bytes payload_of(const ByteVector& segment_bytes) { return Bytes(segment_bytes).subspan(4); }
 
 TEST(ParseFrameHeader, ReadsFields) {
-  const ByteVector bytes = segment(marker::kSof1, {12, 0x01, 0x02, 0x03, 0x04, 3, 1, 0x22, 0,
+  const ByteVector bytes = segment(marker::kSof1, {8, 0x01, 0x02, 0x03, 0x04, 3, 1, 0x22, 0,
                                                    2, 0x11, 1, 3, 0x11, 1});
   Result<FrameHeader> frame = parse_frame_header(marker::kSof1, 40, payload_of(bytes));
   ASSERT_TRUE(frame) << frame.error().message;
-  EXPECT_EQ(frame->precision, 12);
+  EXPECT_EQ(frame->precision, 8);
   EXPECT_EQ(frame->height, 0x0102);
   EXPECT_EQ(frame->width, 0x0304);
   ASSERT_EQ(frame->components.size(), 3u);
@@ -69,8 +69,21 @@ TEST(ParseFrameHeader, RejectsMalformed) {
   }
 }
 
-TEST(ParseFrameHeader, LosslessAllowsSixteenBits) {
-  EXPECT_TRUE(parse_frame_header(marker::kSof3, 0, ByteVector{16, 0, 8, 0, 8, 1, 1, 0x11, 0}));
+// libjpeg-turbo 2.1 decodes neither, so their output could not be verified.
+TEST(ParseFrameHeader, LosslessIsUnsupported) {
+  Result<FrameHeader> frame = parse_frame_header(marker::kSof3, 0, ByteVector{16, 0, 8, 0, 8, 1, 1, 0x11, 0});
+  ASSERT_FALSE(frame);
+  EXPECT_EQ(frame.error().kind, ErrorKind::UnsupportedFeature);
+  EXPECT_EQ(frame.error().message,
+            "SOF3 segment at offset 0: lossless JPEG is not supported; convert the image to baseline JPEG");
+}
+
+TEST(ParseFrameHeader, TwelveBitIsUnsupported) {
+  Result<FrameHeader> frame = parse_frame_header(marker::kSof1, 0, ByteVector{12, 0, 8, 0, 8, 1, 1, 0x11, 0});
+  ASSERT_FALSE(frame);
+  EXPECT_EQ(frame.error().kind, ErrorKind::UnsupportedFeature);
+  EXPECT_EQ(frame.error().message,
+            "SOF1 segment at offset 0: sample precision 12 is not supported, only 8-bit samples are");
 }
 
 FrameHeader three_component_frame(std::uint8_t code = marker::kSof2) {
@@ -81,7 +94,7 @@ FrameHeader three_component_frame(std::uint8_t code = marker::kSof2) {
 
 TEST(ParseScanHeader, ReadsFields) {
   Result<ScanHeader> scan =
-      parse_scan_header(5, ByteVector{2, 2, 0x11, 3, 0x11, 1, 5, 0x21}, three_component_frame());
+      parse_scan_header(5, ByteVector{2, 2, 0x11, 3, 0x11, 1, 5, 0x21}, three_component_frame(marker::kSof1));
   ASSERT_TRUE(scan) << scan.error().message;
   EXPECT_EQ(scan->component_ids, (std::vector<std::uint8_t>{2, 3}));
   EXPECT_EQ(scan->spectral_start, 1);
@@ -125,9 +138,44 @@ TEST(ParseScanHeader, RejectsMalformed) {
   }
 }
 
-TEST(ParseScanHeader, LosslessPredictorAccepted) {
-  EXPECT_TRUE(parse_scan_header(0, ByteVector{1, 1, 0x00, 1, 0, 0},
-                                three_component_frame(marker::kSof3)));
+TEST(ParseScanHeader, ProgressionRulesEnforced) {
+  const struct {
+    ByteVector payload;
+    const char* message;
+  } cases[] = {
+      {{1, 1, 0x00, 0, 63, 0},
+       "SOS segment at offset 0: progressive parameters Ss=0 Se=63 Ah=0 Al=0 are invalid: a DC scan must have Se=0"},
+      {{2, 2, 0x11, 3, 0x11, 1, 5, 0x00},
+       "SOS segment at offset 0: progressive parameters Ss=1 Se=5 Ah=0 Al=0 are invalid: an AC scan must hold one "
+       "component"},
+      {{1, 1, 0x00, 1, 63, 0xAB},
+       "SOS segment at offset 0: progressive parameters Ss=1 Se=63 Ah=10 Al=11 are invalid: a refinement scan must "
+       "have Al=Ah-1"},
+  };
+  for (const auto& c : cases) {
+    Result<ScanHeader> scan = parse_scan_header(0, c.payload, three_component_frame());
+    ASSERT_FALSE(scan) << c.message;
+    EXPECT_EQ(scan.error().kind, ErrorKind::MalformedSegment);
+    EXPECT_EQ(scan.error().message, c.message);
+  }
+  EXPECT_TRUE(parse_scan_header(0, ByteVector{1, 1, 0x00, 1, 63, 0x21}, three_component_frame()));
+}
+
+TEST(CheckTables, HuffmanCodeSpaceEnforced) {
+  // Three codes of length 1 cannot exist; two use up the code space, including the all-ones code.
+  Status three = check_dht(0, ByteVector{0x10, 3} + repeat(0, 15) + ByteVector{1, 2, 3});
+  ASSERT_FALSE(three);
+  EXPECT_EQ(three.error().message,
+            "DHT segment at offset 0: table at byte 4 has more codes of length 1 than the code space allows");
+  EXPECT_FALSE(check_dht(0, ByteVector{0x10, 2} + repeat(0, 15) + ByteVector{1, 2}));
+  EXPECT_TRUE(check_dht(0, ByteVector{0x10, 1, 1} + repeat(0, 14) + ByteVector{1, 2}));
+}
+
+TEST(CheckTables, DcSymbolsAreBitCounts) {
+  Status checked = check_dht(0, ByteVector{0x00, 1} + repeat(0, 15) + ByteVector{16});
+  ASSERT_FALSE(checked);
+  EXPECT_EQ(checked.error().message,
+            "DHT segment at offset 0: table at byte 4 has DC symbol 16, over the maximum of 15");
 }
 
 TEST(CheckTables, AcceptWellFormed) {

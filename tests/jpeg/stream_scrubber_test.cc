@@ -49,8 +49,8 @@ std::vector<ByteVector> inputs() {
       base,
       insert_after_soi(base, metadata) + text("trailer"),
       insert_after_soi(encoded_jpeg(17, 9, true), xmp()) + minimal_jpeg(),
-      soi() + repeat(0xFF, 9) + dqt() + sof(marker::kSof2) + dht() + sos() + scan_data() +
-          repeat(0xFF, 300) + com() + dht() + sos() + ByteVector{0xFF, 0xFF, 0x00, 0xFF, 0xD1} +
+      soi() + repeat(0xFF, 9) + dqt() + sof(marker::kSof2) + dht() + dc_sos() + scan_data() +
+          repeat(0xFF, 300) + com() + dht() + dc_sos() + ByteVector{0xFF, 0xFF, 0x00, 0xFF, 0xD1} +
           repeat(0xFF, 4) + eoi(),
       soi() + marker_bytes(marker::kTem) + minimal_body(),
   };

@@ -122,8 +122,8 @@ TEST(Walker, FillBeforeScanEndingMarkerIsNotData) {
 }
 
 TEST(Walker, MarkersBetweenProgressiveScans) {
-  const ByteVector input = soi() + dqt() + sof(marker::kSof2) + dht() + sos() + scan_data() +
-                           dht() + com() + sos() + scan_data() + eoi();
+  const ByteVector input = soi() + dqt() + sof(marker::kSof2) + dht() + dc_sos() + scan_data() +
+                           dht() + com() + dc_sos() + scan_data() + eoi();
   Recording recording;
   ASSERT_TRUE(walk(input, recording));
   const std::vector<std::string> expected = {
@@ -141,7 +141,7 @@ TEST(Walker, NonDifferentialFrameTypesAccepted) {
   for (std::uint8_t code : {marker::kSof0, marker::kSof1, marker::kSof2, marker::kSof9,
                             marker::kSof10}) {
     Recording recording;
-    EXPECT_TRUE(walk(soi() + dqt() + sof(code) + dht() + sos() + scan_data() + eoi(), recording))
+    EXPECT_TRUE(walk(soi() + dqt() + sof(code) + dht() + dc_sos() + scan_data() + eoi(), recording))
         << marker::name(code);
   }
 }

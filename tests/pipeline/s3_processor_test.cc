@@ -260,6 +260,27 @@ TEST_F(S3ProcessorTest, LargeObjectStreamsToSameBytes) {
   EXPECT_EQ(get_destination(key), scrubbed(photo));
 }
 
+// Over 8 MiB of output, so parts are uploaded while the GET is still running.
+TEST_F(S3ProcessorTest, MultipartStreamedObjectMatchesScrub) {
+  ProcessorConfig config;
+  config.destination_bucket = destination_bucket_;
+  config.limits.buffer_bytes = 1024 * 1024;
+  S3Processor streaming(*client_, config);
+  const std::string key = prefix_ + "multipart.jpg";
+  const Bytes photo = testing::with_segments_after_soi(testing::encode_noise(2400, 1600),
+                                                       testing::comment_segment("serial 0042"));
+  ASSERT_GT(photo.size(), 9u * 1024 * 1024);
+  const std::string etag = put_source(key, photo);
+
+  const ObjectOutcome outcome = streaming.process(created(key, etag, "00A0"));
+
+  EXPECT_EQ(outcome.outcome, Outcome::Scrubbed) << outcome.message;
+  EXPECT_EQ(get_destination(key), scrubbed(photo));
+  auto head = client_->head_object(destination_bucket_, key);
+  ASSERT_TRUE(head.ok());
+  EXPECT_NE(head.value().etag.find('-'), std::string::npos) << "expected a multipart ETag: " << head.value().etag;
+}
+
 TEST_F(S3ProcessorTest, LargeRotatedObjectIsFetchedWhole) {
   ProcessorConfig config;
   config.destination_bucket = destination_bucket_;

@@ -16,6 +16,30 @@ namespace exifscrub::pipeline::testing {
 
 using Bytes = std::vector<std::uint8_t>;
 
+// Encodes pseudo-random pixels at quality 100, which JPEG cannot compress
+// well: about 2 bytes per pixel, for objects that need several upload parts.
+inline Bytes encode_noise(int width, int height) {
+  std::vector<unsigned char> pixels(static_cast<std::size_t>(width) * static_cast<std::size_t>(height) * 3);
+  std::uint32_t state = 12345;
+  for (auto& value : pixels) {
+    state = state * 1664525u + 1013904223u;
+    value = static_cast<unsigned char>(state >> 24);
+  }
+  tjhandle handle = tjInitCompress();
+  unsigned char* jpeg = nullptr;
+  unsigned long size = 0;
+  const int status = tjCompress2(handle, pixels.data(), width, 0, height, TJPF_RGB, &jpeg, &size, TJSAMP_444,
+                                 100, 0);
+  if (status != 0) {
+    tjDestroy(handle);
+    throw std::runtime_error("tjCompress2 failed");
+  }
+  Bytes result(jpeg, jpeg + size);
+  tjFree(jpeg);
+  tjDestroy(handle);
+  return result;
+}
+
 // Encodes a width x height colour gradient as a baseline 4:2:0 JPEG.
 inline Bytes encode_gradient(int width, int height, int seed = 0) {
   std::vector<unsigned char> pixels(static_cast<std::size_t>(width) * static_cast<std::size_t>(height) * 3);
