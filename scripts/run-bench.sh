@@ -126,3 +126,9 @@ cat "$out/peers.md" >&2
 step "summary"
 /usr/bin/python3 "$root/bench/summarize.py" "$out" | tee "$out/summary.md"
 echo "run-bench: figures in $out/summary.md" >&2
+
+step "S3 transfer, memory and function overhead (local Ceph RGW)"
+BUILD_DIR=$build_dir BENCH_OUT=$out "$root/bench/s3/with-rgw.sh" "$root/bench/s3/run-all.sh"
+
+step "local pipeline side by side with a Python handler"
+BUILD_DIR=$build_dir "$root/bench/lambda/run.sh" "$out/lambda"
