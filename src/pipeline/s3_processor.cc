@@ -36,7 +36,7 @@ std::string unquoted(const std::string& etag) {
   return etag;
 }
 
-// What the destination holds for a key before we write or delete.
+// The state of the destination key before a write or delete.
 struct DestinationState {
   bool exists = false;
   std::string etag;

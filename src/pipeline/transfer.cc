@@ -17,7 +17,7 @@ std::string describe_object(const ObjectRef& object) {
 TransferError too_large(const ObjectRef& object, std::uint64_t limit) {
   return {Outcome::Rejected, Side::Source, "too_large",
           describe_object(object) + ": object is larger than the limit of " + std::to_string(limit) +
-              " bytes; raise MAX_OBJECT_BYTES (or --max-object-bytes) if this size is expected"};
+              " bytes; raise the function's MAX_OBJECT_BYTES if objects of this size are expected"};
 }
 
 TransferError not_jpeg(const ObjectRef& object) {
