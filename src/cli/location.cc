@@ -22,7 +22,8 @@ Result<Bytes, IoError> read_location(const Location& location) {
     case LocationKind::S3:
       break;
   }
-  // TODO: read S3 objects through the pipeline once the CLI links it.
+  // S3 locations never reach here: strip hands them to run_s3_strip, and
+  // inspect rejects them as a usage error.
   return IoError{"read", ENOTSUP, ""};
 }
 
@@ -33,6 +34,14 @@ Result<Done, IoError> write_location(const Location& location,
       return write_descriptor(STDOUT_FILENO, bytes);
     case LocationKind::Local: {
       const std::filesystem::path path(location.text);
+      // The atomic rename would replace a device or FIFO with a regular
+      // file (as root, "-o /dev/null" would replace the device).
+      std::error_code status_error;
+      const auto type = std::filesystem::symlink_status(path, status_error).type();
+      if (!status_error && type != std::filesystem::file_type::regular &&
+          type != std::filesystem::file_type::symlink && type != std::filesystem::file_type::not_found) {
+        return IoError{"write", 0, "the output exists and is not a regular file; use - for standard output"};
+      }
       if (path.has_parent_path()) {
         std::error_code error;
         std::filesystem::create_directories(path.parent_path(), error);
@@ -43,7 +52,7 @@ Result<Done, IoError> write_location(const Location& location,
     case LocationKind::S3:
       break;
   }
-  // TODO: write S3 objects through the pipeline once the CLI links it.
+  // S3 locations never reach here: strip hands them to run_s3_strip.
   return IoError{"write", ENOTSUP, ""};
 }
 

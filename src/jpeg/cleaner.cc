@@ -15,6 +15,9 @@ constexpr std::string_view kSupersededAdobe =
     "an earlier Adobe segment; decoders use the last one, which is kept";
 constexpr std::string_view kBadIccNumbering =
     "ICC_PROFILE chunk numbering is not 1 to N with one N; decoders ignore such a profile";
+constexpr std::string_view kNotIccProfile =
+    "ICC_PROFILE chunks do not hold an ICC profile (size field, 'acsp' signature or tag table "
+    "invalid), so they could carry other data";
 constexpr std::string_view kTrailer =
     "data after EOI (trailer, MPF secondary images, appended video)";
 
@@ -25,6 +28,30 @@ bool icc_numbering_valid(std::vector<IccChunk> chunks) {
             [](const IccChunk& a, const IccChunk& b) { return a.sequence < b.sequence; });
   for (std::size_t i = 0; i < chunks.size(); ++i) {
     if (chunks[i].count != chunks.size() || chunks[i].sequence != i + 1) return false;
+  }
+  return true;
+}
+
+std::uint32_t read_u32(const std::vector<std::uint8_t>& bytes, std::size_t at) {
+  return static_cast<std::uint32_t>(bytes[at]) << 24 | static_cast<std::uint32_t>(bytes[at + 1]) << 16 |
+         static_cast<std::uint32_t>(bytes[at + 2]) << 8 | static_cast<std::uint32_t>(bytes[at + 3]);
+}
+
+// True when profile is an ICC profile by the ICC.1 header and tag table
+// rules: its size field equals its length, bytes 36-39 are "acsp", and every
+// tag of the table lies inside the profile. A payload that is not a profile
+// (another JPEG with EXIF and GPS, say) is not kept under the ICC label.
+bool icc_profile_valid(const std::vector<std::uint8_t>& profile) {
+  constexpr std::size_t kHeaderSize = 128;
+  if (profile.size() < kHeaderSize + 4 || read_u32(profile, 0) != profile.size()) return false;
+  if (profile[36] != 'a' || profile[37] != 'c' || profile[38] != 's' || profile[39] != 'p') return false;
+  const std::uint64_t tag_count = read_u32(profile, kHeaderSize);
+  if (kHeaderSize + 4 + 12 * tag_count > profile.size()) return false;
+  for (std::uint64_t i = 0; i < tag_count; ++i) {
+    const std::size_t entry = kHeaderSize + 4 + 12 * static_cast<std::size_t>(i);
+    const std::uint64_t offset = read_u32(profile, entry + 4);
+    const std::uint64_t size = read_u32(profile, entry + 8);
+    if (offset + size > profile.size()) return false;
   }
   return true;
 }
@@ -179,7 +206,18 @@ void Cleaner::place_icc_chunks() {
     std::sort(icc_.begin(), icc_.end(), [](const IccSegment& a, const IccSegment& b) {
       return a.chunk.sequence < b.chunk.sequence;
     });
-    for (const IccSegment& icc : icc_) writer_.add_header(HeaderGroup::Icc, icc.bytes);
+    // Each kept segment is FF E2, the length, "ICC_PROFILE\0", the two
+    // numbering bytes, then its part of the profile.
+    constexpr std::size_t kChunkHeader = 4 + 12 + 2;
+    std::vector<std::uint8_t> profile;
+    for (const IccSegment& icc : icc_) {
+      profile.insert(profile.end(), icc.bytes.begin() + static_cast<std::ptrdiff_t>(kChunkHeader), icc.bytes.end());
+    }
+    if (icc_profile_valid(profile)) {
+      for (const IccSegment& icc : icc_) writer_.add_header(HeaderGroup::Icc, icc.bytes);
+    } else {
+      for (const IccSegment& icc : icc_) mark_dropped(icc.info_index, kNotIccProfile);
+    }
   }
   icc_.clear();
   icc_bytes_ = 0;

@@ -108,7 +108,7 @@ Result<FrameHeader> parse_frame_header(std::uint8_t code, std::uint64_t offset, 
   // checks, handles neither: such output could never be verified.
   if (marker::is_lossless_sof(code)) {
     return segment_error(ErrorKind::UnsupportedFeature, code, offset,
-                         "lossless JPEG is not supported; convert the image to baseline JPEG");
+                         "lossless JPEG is not supported");
   }
   if (frame.precision != 8) {
     return segment_error(ErrorKind::UnsupportedFeature, code, offset,

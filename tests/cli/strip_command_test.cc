@@ -49,6 +49,21 @@ TEST_F(StripCommand, RemovesAllMetadata) {
   EXPECT_TRUE(after.contains("ICC_Profile:ProfileCopyright"));
 }
 
+TEST_F(StripCommand, SpecialFileOutputIsNotReplaced) {
+  tagged_photo();
+  const fs::path fifo = dir_ / "pipe";
+  ASSERT_EQ(run_shell("mkfifo " + quote(fifo.string())), 0);
+
+  const auto result = run_exifscrub({"strip", "photo.jpg", "-o", "pipe"}, dir_.path());
+
+  EXPECT_EQ(result.exit_code, 3) << result.err;
+  EXPECT_NE(result.err.find("pipe: write failed: the output exists and is not a regular file; use - for "
+                            "standard output"),
+            std::string::npos)
+      << result.err;
+  EXPECT_TRUE(fs::is_fifo(fs::symlink_status(fifo)));
+}
+
 TEST_F(StripCommand, AppliesOrientation) {
   tagged_photo();
   const auto result = run_exifscrub({"strip", "photo.jpg", "-o", "clean.jpg"}, dir_.path());

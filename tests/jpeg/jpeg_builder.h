@@ -5,6 +5,7 @@
 
 #include <turbojpeg.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <span>
 #include <string_view>
@@ -83,10 +84,27 @@ inline ByteVector jfif(std::uint8_t thumb_width = 0, std::uint8_t thumb_height =
   return segment(marker::kApp0, payload + repeat(0x5A, 3u * thumb_width * thumb_height));
 }
 
-// An APP2 ICC_PROFILE chunk with 16 bytes of profile data.
+// Bytes of profile data in each chunk that icc() builds.
+inline constexpr std::size_t kIccChunkData = 144;
+
+// An APP2 ICC_PROFILE chunk: part `sequence` of a `count`-chunk profile of
+// count x 144 bytes that passes the ICC checks (size field, "acsp", an empty
+// tag table). Chunk 1 carries the header; the others carry filler.
 inline ByteVector icc(std::uint8_t sequence, std::uint8_t count) {
-  return segment(marker::kApp2, text("ICC_PROFILE\0"sv) + ByteVector{sequence, count} +
-                                    repeat(static_cast<std::uint8_t>(0x40 + sequence), 16));
+  ByteVector data = repeat(static_cast<std::uint8_t>(0x40 + sequence), kIccChunkData);
+  if (sequence == 1) {
+    const std::size_t size = kIccChunkData * count;
+    std::fill(data.begin(), data.begin() + 132, 0);
+    data[0] = static_cast<std::uint8_t>(size >> 24);
+    data[1] = static_cast<std::uint8_t>(size >> 16);
+    data[2] = static_cast<std::uint8_t>(size >> 8);
+    data[3] = static_cast<std::uint8_t>(size);
+    data[36] = 'a';
+    data[37] = 'c';
+    data[38] = 's';
+    data[39] = 'p';
+  }
+  return segment(marker::kApp2, text("ICC_PROFILE\0"sv) + ByteVector{sequence, count} + data);
 }
 
 // An APP14 Adobe segment with the given colour transform (0 none, 1 YCbCr, 2 YCCK).

@@ -300,6 +300,33 @@ TEST(Scrub, LastAdobeKept) {
   EXPECT_EQ(scrubbed->report.segments_removed, 1u);
 }
 
+// Another JPEG with EXIF and GPS smuggled in as the "profile": well numbered,
+// but no ICC header, so nothing of it may be kept.
+TEST(Scrub, IccChunksThatAreNotAProfileDropped) {
+  const ByteVector payload = text("ICC_PROFILE\0"sv) + ByteVector{1, 1} + build_orientation_exif(6) +
+                             text("GPS 48.8584N SECRETSERIAL9731"sv) + repeat(0, 200);
+  const ByteVector input = insert_after_soi(minimal_jpeg(), segment(marker::kApp2, payload));
+  Result<ScrubOutput> scrubbed = scrub(input, ScrubOptions{});
+  ASSERT_TRUE(scrubbed);
+  EXPECT_EQ(scrubbed->jpeg, minimal_jpeg());
+  EXPECT_EQ(scrubbed->report.segments[1].action, SegmentAction::Drop);
+  EXPECT_EQ(scrubbed->report.segments[1].reason,
+            "ICC_PROFILE chunks do not hold an ICC profile (size field, 'acsp' signature or tag table invalid), "
+            "so they could carry other data");
+}
+
+TEST(Scrub, IccProfileWithTagOutsideIsDropped) {
+  ByteVector chunk = icc(1, 1);
+  // Tag count 1 at profile offset 128, then a tag whose data would end past the profile.
+  const std::size_t table = 4 + 12 + 2 + 128;
+  chunk[table + 3] = 1;
+  chunk[table + 4 + 7] = 100;   // offset 100
+  chunk[table + 4 + 11] = 100;  // size 100, so it ends at 200 > 144
+  Result<ScrubOutput> scrubbed = scrub(insert_after_soi(minimal_jpeg(), chunk), ScrubOptions{});
+  ASSERT_TRUE(scrubbed);
+  EXPECT_EQ(scrubbed->jpeg, minimal_jpeg());
+}
+
 TEST(Scrub, LongAdobeRewritten) {
   const ByteVector long_adobe =
       segment(marker::kApp14, text("Adobe"sv) + ByteVector{0, 100, 0, 0, 0, 0, 2} + text("extra"));

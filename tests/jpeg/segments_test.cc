@@ -75,7 +75,7 @@ TEST(ParseFrameHeader, LosslessIsUnsupported) {
   ASSERT_FALSE(frame);
   EXPECT_EQ(frame.error().kind, ErrorKind::UnsupportedFeature);
   EXPECT_EQ(frame.error().message,
-            "SOF3 segment at offset 0: lossless JPEG is not supported; convert the image to baseline JPEG");
+            "SOF3 segment at offset 0: lossless JPEG is not supported");
 }
 
 TEST(ParseFrameHeader, TwelveBitIsUnsupported) {
