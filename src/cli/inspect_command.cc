@@ -27,7 +27,7 @@ ExitCode run_inspect(const InspectArguments& arguments) {
       const nlohmann::json document = {{"input", arguments.input},
                                        {"status", "rejected"},
                                        {"error", error_to_json(report.error())}};
-      std::cout << document.dump(2) << "\n";
+      std::cout << document.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
     }
     return ExitCode::Rejected;
   }
@@ -36,7 +36,7 @@ ExitCode run_inspect(const InspectArguments& arguments) {
     const nlohmann::json document = {{"input", arguments.input},
                                      {"status", "ok"},
                                      {"report", report_to_json(report.value())}};
-    std::cout << document.dump(2) << "\n";
+    std::cout << document.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
   } else {
     std::cout << format_inspect(arguments.input, report.value());
   }

@@ -76,7 +76,10 @@ class StripRun {
         {"keep_icc", arguments_.scrub.keep_icc},
         {"max_pixels", arguments_.scrub.max_transform_pixels},
         {"files", files_}};
-    (image_on_stdout ? std::cerr : std::cout) << document.dump(2) << "\n";
+    // File names need not be UTF-8; invalid bytes become U+FFFD so the
+    // report is still valid JSON.
+    (image_on_stdout ? std::cerr : std::cout)
+        << document.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
   }
 
  private:
