@@ -95,9 +95,14 @@ Result<Bytes, IoError> read_file(const std::filesystem::path& path) {
 
 Result<Bytes, IoError> read_descriptor(int fd) {
   Bytes bytes;
-  // The loop ends at end of file or on an error. A device that never ends
-  // would grow memory without bound, but only the CLI user can name one.
+  // The loop ends at end of file, on an error, once the first bytes show
+  // that the input is not a JPEG (the scrubber rejects it from those bytes
+  // alone, so /dev/zero is not read forever), or at the size limit.
   while (true) {
+    if (bytes.size() >= 2 && (bytes[0] != 0xFF || bytes[1] != 0xD8)) return bytes;
+    if (bytes.size() > kMaxInputBytes) {
+      return IoError{"read", EFBIG, "the input is larger than the command line's limit of 1 GiB"};
+    }
     const std::size_t old_size = bytes.size();
     bytes.resize(old_size + kChunkSize);
     const ssize_t count = ::read(fd, bytes.data() + old_size, kChunkSize);

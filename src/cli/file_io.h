@@ -30,7 +30,12 @@ using Bytes = std::vector<std::uint8_t>;
 // Reads a whole regular file. A folder yields "open failed: Is a directory".
 Result<Bytes, IoError> read_file(const std::filesystem::path& path);
 
-// Reads a file descriptor (standard input) until end of file.
+// Largest input the command line reads into memory.
+inline constexpr std::size_t kMaxInputBytes = std::size_t{1} << 30;
+
+// Reads a file descriptor (standard input) until end of file, or only its
+// first bytes when they do not start with SOI (FF D8). Fails with EFBIG past
+// kMaxInputBytes.
 Result<Bytes, IoError> read_descriptor(int fd);
 
 // Writes bytes to a file descriptor (standard output), retrying short writes.
