@@ -88,7 +88,7 @@ row() { # row <description> <status> <KiB>
   echo "|---|---|---|---|---|"
   awk -v size="$size" -v kib="$upload_kib" \
     'BEGIN { printf "| upload with the multipart writer (8 MiB parts) | ok | %s | %.1f MiB | n/a |\n", size, kib / 1024 }'
-  row "pipeline::scrub_object (buffers 32 MiB, then streams + multipart)" "$scrub_status" "$scrub_kib"
+  row "pipeline::scrub_object (buffers 16 MiB, then streams + multipart)" "$scrub_status" "$scrub_kib"
   row "its parts on two clients: GET -> StreamScrubber -> ObjectWriter" "$parts_status" "$parts_kib"
   echo
   echo "scrub_object: ${scrub_line//$'\t'/ }"

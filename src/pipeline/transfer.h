@@ -22,7 +22,7 @@ namespace exifscrub::pipeline {
 
 struct TransferLimits {
   std::uint64_t max_object_bytes = 100ULL * 1024 * 1024;  // larger objects are rejected
-  std::uint64_t buffer_bytes = 32ULL * 1024 * 1024;       // larger objects are streamed
+  std::uint64_t buffer_bytes = 16ULL * 1024 * 1024;       // larger objects are streamed
 };
 
 struct ObjectRef {
