@@ -95,9 +95,9 @@ Result<Bytes, IoError> read_file(const std::filesystem::path& path) {
 
 Result<Bytes, IoError> read_descriptor(int fd) {
   Bytes bytes;
-  // The loop ends at end of file, on an error, once the first bytes show
-  // that the input is not a JPEG (the scrubber rejects it from those bytes
-  // alone, so /dev/zero is not read forever), or at the size limit.
+  // The loop ends at end of file, on an error, or at the size limit. It also
+  // ends once the first two bytes are not SOI: the scrubber rejects the input
+  // from those bytes alone, so /dev/zero is not read forever.
   while (true) {
     if (bytes.size() >= 2 && (bytes[0] != 0xFF || bytes[1] != 0xD8)) return bytes;
     if (bytes.size() > kMaxInputBytes) {

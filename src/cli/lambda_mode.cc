@@ -31,7 +31,7 @@ void log_retry(const s3::RetryEvent& event) {
 
 // Builds the S3-backed processor for each invocation. The S3 client is made
 // on the first invocation and kept while the execution environment stays
-// warm, so its connections are reused; start-up itself makes no request.
+// warm, so its connections are reused. Start-up itself sends no request.
 class ProcessorSource {
  public:
   Result<std::unique_ptr<pipeline::ObjectProcessor>, std::string> make(const lambda::Config& config,

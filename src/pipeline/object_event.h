@@ -2,8 +2,8 @@
 // (created or removed in the source bucket) and the outcome of processing it.
 //
 // Event envelopes (S3 notifications, SQS, SNS, EventBridge, Batch Operations)
-// are decoded into ObjectEvent values by the lambda component; the pipeline
-// turns each into an ObjectOutcome. Neither type holds object bytes or
+// are decoded into ObjectEvent values by the lambda component, and the
+// pipeline turns each into an ObjectOutcome. Neither type contains object bytes or
 // metadata values, so both are safe to log.
 #pragma once
 
@@ -29,7 +29,7 @@ enum class Outcome {
   Scrubbed,   // a cleaned copy was written to the destination
   Deleted,    // the destination copy was deleted (or was already absent)
   Skipped,    // not a .jpg/.jpeg key, or an S3 test event: nothing to do
-  Stale,      // the destination already holds the result of a newer or identical event
+  Stale,      // the destination already contains the result of a newer or identical event
   Rejected,   // permanent: not a JPEG, malformed, too large; nothing written
   Missing,    // permanent: the source object no longer exists; nothing written
   Failed,     // transient: S3 error or timeout; the caller must report failure so AWS retries

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <optional>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -9,6 +10,20 @@
 
 namespace exifscrub::pipeline {
 namespace {
+
+// "NoSuchKey" -> "no_such_key", the form logs and metrics use.
+std::string snake_case(std::string_view name) {
+  std::string result;
+  for (const char c : name) {
+    if (c >= 'A' && c <= 'Z') {
+      if (!result.empty()) result += '_';
+      result += static_cast<char>(c - 'A' + 'a');
+    } else {
+      result += c;
+    }
+  }
+  return result;
+}
 
 std::string describe_object(const ObjectRef& object) {
   return "s3://" + object.bucket + "/" + object.key;
@@ -212,36 +227,25 @@ TransferError classify_s3_error(const s3::Error& error, Side side) {
   using s3::ErrorKind;
   TransferError result;
   result.side = side;
+  result.kind = snake_case(s3::kind_name(error.kind));
   result.message = error.describe();
+
   switch (error.kind) {
     case ErrorKind::NoSuchKey:
     case ErrorKind::NoSuchBucket:
-      // A missing source is permanent for this event; a missing destination
+      // A missing source is permanent for this event. A missing destination
       // bucket is a deployment fault that retries can outlast.
       result.outcome = side == Side::Source ? Outcome::Missing : Outcome::Failed;
-      result.kind = error.kind == ErrorKind::NoSuchKey ? "no_such_key" : "no_such_bucket";
-      return result;
+      break;
     case ErrorKind::PreconditionFailed:
       result.outcome = Outcome::Stale;
-      result.kind = "precondition_failed";
-      return result;
+      break;
     default:
+      // Anything else may heal (throttling, outages, a policy being fixed),
+      // so the event source retries it and, after its retries, dead-letters it.
+      result.outcome = Outcome::Failed;
       break;
   }
-  // Anything else may heal (throttling, outages, a policy being fixed), so
-  // the event source retries it and, after its retries, dead-letters it.
-  result.outcome = Outcome::Failed;
-  std::string kind{s3::kind_name(error.kind)};
-  std::string snake;
-  for (char c : kind) {
-    if (c >= 'A' && c <= 'Z') {
-      if (!snake.empty()) snake += '_';
-      snake += static_cast<char>(c - 'A' + 'a');
-    } else {
-      snake += c;
-    }
-  }
-  result.kind = snake;
   return result;
 }
 

@@ -2,10 +2,11 @@
 // Shared by the Lambda processor and the CLI's s3:// mode, so both write the
 // same bytes for the same object and options as the local-file path does.
 //
-// Memory stays bounded: objects up to TransferLimits::buffer_bytes are held
-// whole; larger ones stream through jpeg::StreamScrubber into a multipart
-// upload, unless their EXIF orientation needs the lossless transform, which
-// needs the whole image (then up to max_object_bytes is held).
+// Memory stays bounded. Objects up to TransferLimits::buffer_bytes are held
+// whole, and larger ones stream through jpeg::StreamScrubber into a multipart
+// upload. The exception is an image whose EXIF orientation needs the lossless
+// transform: the transform needs the whole image, so up to max_object_bytes
+// is held.
 //
 // Does not decide whether an event is stale or which key to write: callers do.
 #pragma once
@@ -40,8 +41,9 @@ struct TransferResult {
   std::string destination_etag;
 };
 
-// Why a transfer did not store anything. outcome is Rejected, Missing, Stale
-// (the source changed since the event: If-Match failed) or Failed (transient).
+// The reason a transfer stored nothing. outcome is Rejected, Missing, Stale
+// (the source changed since the event, so If-Match failed) or Failed
+// (transient).
 enum class Side { Source, Destination };
 
 struct TransferError {
