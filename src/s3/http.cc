@@ -7,10 +7,11 @@
 
 #include <curl/curl.h>
 
+#include "s3/system_libraries.h"
+
 #include <algorithm>
 #include <cctype>
 #include <cstring>
-#include <mutex>
 
 namespace exifscrub::s3 {
 namespace {
@@ -102,7 +103,7 @@ int on_seek(void* user, curl_off_t offset, int origin) {
 
 Error transport_error(CURLcode code, const char* detail, const Exchange& exchange) {
   ErrorKind kind = ErrorKind::Network;
-  std::string message = detail[0] != '\0' ? detail : curl_easy_strerror(code);
+  std::string message = detail[0] != '\0' ? detail : system_libraries().curl.easy_strerror(code);
   if (code == CURLE_OPERATION_TIMEDOUT) kind = ErrorKind::Timeout;
   if (code == CURLE_URL_MALFORMAT || code == CURLE_UNSUPPORTED_PROTOCOL ||
       code == CURLE_PEER_FAILED_VERIFICATION || code == CURLE_SSL_CACERT_BADFILE) {
@@ -120,12 +121,6 @@ Error transport_error(CURLcode code, const char* detail, const Exchange& exchang
   return error;
 }
 
-void ensure_global_init() {
-  // curl_global_init is not thread-safe in libcurl 7.88; call it once.
-  static std::once_flag once;
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-}
-
 }  // namespace
 
 std::optional<std::string> HttpResponse::header(std::string_view lower_name) const {
@@ -135,63 +130,70 @@ std::optional<std::string> HttpResponse::header(std::string_view lower_name) con
   return std::nullopt;
 }
 
-HttpTransport::HttpTransport(TransportOptions options) : options_(std::move(options)) {
-  ensure_global_init();
-  curl_ = curl_easy_init();
+HttpTransport::HttpTransport(TransportOptions options)
+    : options_(std::move(options)), curl_(nullptr) {
+  // system_libraries() also runs curl_global_init, once per process.
+  const SystemLibraries& libraries = system_libraries();
+  if (libraries.ok()) curl_ = libraries.curl.easy_init();
 }
 
-HttpTransport::~HttpTransport() { curl_easy_cleanup(curl_); }
+HttpTransport::~HttpTransport() {
+  if (curl_ != nullptr) system_libraries().curl.easy_cleanup(curl_);
+}
 
 Result<HttpResponse> HttpTransport::perform(const HttpRequest& request, const BodySink* sink) {
+  const SystemLibraries& libraries = system_libraries();
+  if (!libraries.ok()) return make_error(ErrorKind::InvalidConfiguration, "LIBRARY", libraries.error);
   if (curl_ == nullptr) {
     return make_error(ErrorKind::Other, "CURL_INIT", "curl_easy_init failed");
   }
+  const CurlFunctions& curl = libraries.curl;
   Exchange exchange;
   exchange.request = &request;
   exchange.sink = sink;
 
   // Reset drops the previous request's options but keeps the connection cache.
-  curl_easy_reset(curl_);
+  curl.easy_reset(curl_);
   char detail[CURL_ERROR_SIZE] = {};
-  curl_easy_setopt(curl_, CURLOPT_ERRORBUFFER, detail);
-  curl_easy_setopt(curl_, CURLOPT_URL, request.url.c_str());
-  curl_easy_setopt(curl_, CURLOPT_NOSIGNAL, 1L);
+  curl.easy_setopt(curl_, CURLOPT_ERRORBUFFER, detail);
+  curl.easy_setopt(curl_, CURLOPT_URL, request.url.c_str());
+  curl.easy_setopt(curl_, CURLOPT_NOSIGNAL, 1L);
   // Keys such as "a/./b" and "a/../b" are distinct objects; libcurl would
   // otherwise remove the dot segments from the path.
-  curl_easy_setopt(curl_, CURLOPT_PATH_AS_IS, 1L);
-  curl_easy_setopt(curl_, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options_.connect_timeout.count()));
-  curl_easy_setopt(curl_, CURLOPT_LOW_SPEED_LIMIT, options_.low_speed_limit);
-  curl_easy_setopt(curl_, CURLOPT_LOW_SPEED_TIME, static_cast<long>(options_.low_speed_time.count()));
-  curl_easy_setopt(curl_, CURLOPT_TCP_KEEPALIVE, 1L);
-  if (!options_.ca_bundle.empty()) curl_easy_setopt(curl_, CURLOPT_CAINFO, options_.ca_bundle.c_str());
-  curl_easy_setopt(curl_, CURLOPT_HEADERFUNCTION, on_header);
-  curl_easy_setopt(curl_, CURLOPT_HEADERDATA, &exchange);
-  curl_easy_setopt(curl_, CURLOPT_WRITEFUNCTION, on_body);
-  curl_easy_setopt(curl_, CURLOPT_WRITEDATA, &exchange);
+  curl.easy_setopt(curl_, CURLOPT_PATH_AS_IS, 1L);
+  curl.easy_setopt(curl_, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options_.connect_timeout.count()));
+  curl.easy_setopt(curl_, CURLOPT_LOW_SPEED_LIMIT, options_.low_speed_limit);
+  curl.easy_setopt(curl_, CURLOPT_LOW_SPEED_TIME, static_cast<long>(options_.low_speed_time.count()));
+  curl.easy_setopt(curl_, CURLOPT_TCP_KEEPALIVE, 1L);
+  if (!options_.ca_bundle.empty()) curl.easy_setopt(curl_, CURLOPT_CAINFO, options_.ca_bundle.c_str());
+  curl.easy_setopt(curl_, CURLOPT_HEADERFUNCTION, on_header);
+  curl.easy_setopt(curl_, CURLOPT_HEADERDATA, &exchange);
+  curl.easy_setopt(curl_, CURLOPT_WRITEFUNCTION, on_body);
+  curl.easy_setopt(curl_, CURLOPT_WRITEDATA, &exchange);
 
   if (request.method == "HEAD") {
-    curl_easy_setopt(curl_, CURLOPT_NOBODY, 1L);
+    curl.easy_setopt(curl_, CURLOPT_NOBODY, 1L);
   } else if (request.send_body) {
-    curl_easy_setopt(curl_, CURLOPT_UPLOAD, 1L);
-    curl_easy_setopt(curl_, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
-    curl_easy_setopt(curl_, CURLOPT_READFUNCTION, on_upload);
-    curl_easy_setopt(curl_, CURLOPT_READDATA, &exchange);
-    curl_easy_setopt(curl_, CURLOPT_SEEKFUNCTION, on_seek);
-    curl_easy_setopt(curl_, CURLOPT_SEEKDATA, &exchange);
+    curl.easy_setopt(curl_, CURLOPT_UPLOAD, 1L);
+    curl.easy_setopt(curl_, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
+    curl.easy_setopt(curl_, CURLOPT_READFUNCTION, on_upload);
+    curl.easy_setopt(curl_, CURLOPT_READDATA, &exchange);
+    curl.easy_setopt(curl_, CURLOPT_SEEKFUNCTION, on_seek);
+    curl.easy_setopt(curl_, CURLOPT_SEEKDATA, &exchange);
   }
   if (request.method != "GET" && request.method != "HEAD") {
-    curl_easy_setopt(curl_, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+    curl.easy_setopt(curl_, CURLOPT_CUSTOMREQUEST, request.method.c_str());
   }
 
   curl_slist* headers = nullptr;
   for (const auto& header : request.headers) {
-    headers = curl_slist_append(headers, (header.name + ": " + header.value).c_str());
+    headers = curl.slist_append(headers, (header.name + ": " + header.value).c_str());
   }
-  headers = curl_slist_append(headers, "Expect:");
-  curl_easy_setopt(curl_, CURLOPT_HTTPHEADER, headers);
+  headers = curl.slist_append(headers, "Expect:");
+  curl.easy_setopt(curl_, CURLOPT_HTTPHEADER, headers);
 
-  const CURLcode code = curl_easy_perform(curl_);
-  curl_slist_free_all(headers);
+  const CURLcode code = curl.easy_perform(curl_);
+  curl.slist_free_all(headers);
   if (code != CURLE_OK) return transport_error(code, detail, exchange);
   return std::move(exchange.response);
 }
