@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "s3/crypto.h"
+#include "s3/system_libraries.h"
 #include "s3/object_writer.h"
 
 namespace exifscrub::s3 {
@@ -180,6 +181,7 @@ Result<HttpResponse> Client::run_with_retries(const Call& call,
 }
 
 Result<HttpResponse> Client::send(const Call& call, const BodySink* sink) {
+  if (auto missing = missing_system_libraries()) return *missing;
   // The payload hash is computed once; every attempt sends the same bytes.
   const std::string payload_hash =
       config_.unsigned_payload && call.send_body ? std::string(kUnsignedPayload) : sha256_hex(call.body);
@@ -204,6 +206,7 @@ Result<Done> Client::delete_object(const std::string& bucket, const std::string&
 Result<PutResult> Client::put_object(const std::string& bucket, const std::string& key,
                                      std::span<const std::uint8_t> body, const PutOptions& options) {
   if (auto invalid = check_metadata(options, resource_of(bucket, key))) return *invalid;
+  if (auto missing = missing_system_libraries()) return *missing;
   Call call{"PutObject", "PUT", bucket, key, {}, {}, body, true};
   add_put_headers(call.headers, options);
   call.headers.push_back({"Content-MD5", base64_encode(md5_raw(body))});
@@ -311,6 +314,7 @@ Result<ObjectInfo> Client::get_object(const std::string& bucket, const std::stri
   std::uint64_t delivered_before_attempt = 0;
   bool attempt_has_data = false;
   bool resumed_wrongly = false;
+  if (auto missing = missing_system_libraries()) return *missing;
   StreamingDigest md5(StreamingDigest::Algorithm::Md5);
 
   const BodySink sink = [&](const HttpResponse& head, std::span<const std::uint8_t> chunk) {

@@ -142,8 +142,8 @@ HttpTransport::~HttpTransport() {
 }
 
 Result<HttpResponse> HttpTransport::perform(const HttpRequest& request, const BodySink* sink) {
+  if (auto missing = missing_system_libraries()) return *missing;
   const SystemLibraries& libraries = system_libraries();
-  if (!libraries.ok()) return make_error(ErrorKind::InvalidConfiguration, "LIBRARY", libraries.error);
   if (curl_ == nullptr) {
     return make_error(ErrorKind::Other, "CURL_INIT", "curl_easy_init failed");
   }

@@ -4,6 +4,7 @@
 
 #include "s3/client.h"
 #include "s3/crypto.h"
+#include "s3/system_libraries.h"
 
 namespace exifscrub::s3 {
 namespace {
@@ -59,6 +60,7 @@ Result<std::string> Client::upload_part(const std::string& bucket, const std::st
                                         std::span<const std::uint8_t> body) {
   Call call{"UploadPart", "PUT", bucket, key,
             {{"partNumber", std::to_string(part_number)}, {"uploadId", upload_id}}, {}, body, true};
+  if (auto missing = missing_system_libraries()) return *missing;
   call.headers.push_back({"Content-Type", "application/octet-stream"});
   call.headers.push_back({"Content-MD5", base64_encode(md5_raw(body))});
   auto response = send(call);

@@ -109,6 +109,12 @@ const SystemLibraries& system_libraries() {
   return libraries;
 }
 
+std::optional<Error> missing_system_libraries() {
+  const SystemLibraries& libraries = system_libraries();
+  if (libraries.ok()) return std::nullopt;
+  return make_error(ErrorKind::InvalidConfiguration, "LIBRARY", libraries.error);
+}
+
 const SystemLibraries& loaded_system_libraries() {
   const SystemLibraries& libraries = system_libraries();
   if (!libraries.ok()) {

@@ -16,10 +16,13 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
 
 #include <curl/curl.h>
 #include <openssl/evp.h>
+
+#include "s3/error.h"
 
 namespace exifscrub::s3 {
 
@@ -68,11 +71,15 @@ struct SystemLibraries {
 // every function pointer may be null.
 const SystemLibraries& system_libraries();
 
+// Returns std::nullopt when system_libraries() loaded, and otherwise an
+// Error of kind InvalidConfiguration (code "LIBRARY") with its message.
+// Every s3::Client operation checks it before computing a digest.
+std::optional<Error> missing_system_libraries();
+
 // Returns system_libraries() when it loaded, and otherwise prints its error
 // to stderr and aborts. It serves code that cannot report an error, such as
-// the digest functions. HttpTransport reports the load error before any
-// request is signed, so the abort is reached only by digest calls made
-// without a transport (tests of the digests themselves).
+// the digest functions, which are reached only after the check above or
+// from tests of the digests themselves.
 const SystemLibraries& loaded_system_libraries();
 
 }  // namespace exifscrub::s3

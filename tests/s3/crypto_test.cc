@@ -43,5 +43,47 @@ TEST(Base64, PadsPartialGroups) {
   EXPECT_EQ(base64_encode("foo"), "Zm9v");
 }
 
+TEST(Base64, MatchesRfc4648Vectors) {
+  EXPECT_EQ(base64_encode(""), "");
+  EXPECT_EQ(base64_encode("foob"), "Zm9vYg==");
+  EXPECT_EQ(base64_encode("fooba"), "Zm9vYmE=");
+  EXPECT_EQ(base64_encode("foobar"), "Zm9vYmFy");
+}
+
+TEST(Base64, UsesEveryAlphabetCharacter) {
+  // Bytes 0x00 0x10 0x83 0x10 0x51 0x87 ... encode to the 64 characters in order.
+  std::string raw;
+  for (std::uint32_t index = 0; index < 64; index += 4) {
+    const std::uint32_t group = index << 18 | (index + 1) << 12 | (index + 2) << 6 | (index + 3);
+    raw += static_cast<char>(group >> 16);
+    raw += static_cast<char>((group >> 8) & 0xFF);
+    raw += static_cast<char>(group & 0xFF);
+  }
+  EXPECT_EQ(base64_encode(raw), "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/");
+}
+
+// The CRC-32 of IEEE 802.3 one bit at a time, as a reference independent of zlib.
+std::uint32_t bitwise_crc32(std::string_view data) {
+  std::uint32_t crc = 0xFFFFFFFFU;
+  for (const char c : data) {
+    crc ^= static_cast<unsigned char>(c);
+    for (int bit = 0; bit < 8; ++bit) crc = (crc & 1U) != 0 ? 0xEDB88320U ^ (crc >> 1) : crc >> 1;
+  }
+  return ~crc;
+}
+
+TEST(Crc32, ChainsOverLargeInput) {
+  // 1 MiB of a repeating pattern, hashed whole and in uneven pieces.
+  std::string data(1 << 20, '\0');
+  for (std::size_t i = 0; i < data.size(); ++i) data[i] = static_cast<char>(i * 131 % 251);
+  const std::uint32_t whole = crc32_update(0, as_bytes(data));
+  EXPECT_EQ(whole, bitwise_crc32(data));
+  std::uint32_t pieces = 0;
+  for (std::size_t offset = 0; offset < data.size(); offset += 7919) {
+    pieces = crc32_update(pieces, as_bytes(std::string_view(data).substr(offset, 7919)));
+  }
+  EXPECT_EQ(pieces, whole);
+}
+
 }  // namespace
 }  // namespace exifscrub::s3
