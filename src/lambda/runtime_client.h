@@ -1,15 +1,20 @@
 // Client of the Lambda Runtime API (version 2018-06-01) that a custom
-// runtime uses to fetch invocations and post their results, over libcurl.
+// runtime uses to fetch invocations and post their results, over one
+// kept-alive HTTP/1.1 connection (lambda/http_connection.h).
 //
-// Does not interpret payloads and does not retry; the runtime loop decides
+// Does not interpret payloads and does not retry beyond reconnecting once
+// when the Runtime API closed the idle connection; the runtime loop decides
 // what to do on failure. The endpoint is the host:port from
-// AWS_LAMBDA_RUNTIME_API and is always a local address, so proxies are
-// disabled.
+// AWS_LAMBDA_RUNTIME_API and is always a local address, so no proxy is used.
+// It needs no libcurl, so a bootstrap reaches its first GET /next without
+// loading it.
 #pragma once
 
 #include <chrono>
+#include <optional>
 #include <string>
 
+#include "lambda/http_connection.h"
 #include "support/result.h"
 
 namespace exifscrub::lambda {
@@ -37,11 +42,12 @@ class RuntimeClient {
   RuntimeClient& operator=(const RuntimeClient&) = delete;
 
   // Blocks without a timeout until Lambda hands out the next invocation.
-  // Fails on a transport error, a status other than 200 or a response
-  // without a request id.
+  // Fails on a transport error, a malformed or oversized response (status
+  // 0), a status other than 200 or a response without a request id.
   Result<RuntimeInvocation, RuntimeError> next();
 
-  // Posts the function's response. Fails unless Lambda responds with 202.
+  // Posts the function's response. Fails unless Lambda responds with 202
+  // within 60 seconds.
   Result<Done, RuntimeError> post_response(const std::string& request_id, const std::string& body);
 
   // Posts an invocation error as {"errorMessage", "errorType", "stackTrace"}
@@ -53,14 +59,14 @@ class RuntimeClient {
   Result<Done, RuntimeError> post_init_error(const std::string& error_type, const std::string& error_message);
 
  private:
-  struct Response;
-  Result<Response, RuntimeError> perform(const std::string& path, const std::string* body,
-                                         const std::string& error_type, long timeout_ms);
+  Result<HttpResponse, RuntimeError> perform(const std::string& path, const std::string* body,
+                                             const std::string& error_type,
+                                             std::optional<std::chrono::milliseconds> timeout);
   Result<Done, RuntimeError> post_accepted(const std::string& path, const std::string& body,
                                            const std::string& error_type);
 
-  std::string base_url_;
-  void* curl_;  // CURL*, kept opaque so users of this header need not include curl
+  std::string base_url_;  // "http://host:port/2018-06-01/runtime", for messages
+  HttpConnection connection_;
 };
 
 }  // namespace exifscrub::lambda

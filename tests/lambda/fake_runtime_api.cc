@@ -4,12 +4,14 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
 #include <stdexcept>
 
 namespace exifscrub::lambda::testing {
@@ -82,21 +84,31 @@ std::string http_response(int status, const std::map<std::string, std::string>& 
 
 }  // namespace
 
-FakeRuntimeApi::FakeRuntimeApi() {
-  listen_fd_ = socket(AF_INET, SOCK_STREAM, 0);
+FakeRuntimeApi::FakeRuntimeApi(Family family) : family_(family) {
+  listen_fd_ = socket(family == Family::IPv6 ? AF_INET6 : AF_INET, SOCK_STREAM, 0);
   if (listen_fd_ < 0) throw std::runtime_error("socket failed");
   int yes = 1;
   setsockopt(listen_fd_, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  address.sin_port = 0;
-  if (bind(listen_fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 || listen(listen_fd_, 4) != 0) {
-    throw std::runtime_error("bind or listen on 127.0.0.1 failed");
+  sockaddr_storage storage{};
+  socklen_t length = 0;
+  if (family == Family::IPv6) {
+    auto* address = reinterpret_cast<sockaddr_in6*>(&storage);
+    address->sin6_family = AF_INET6;
+    address->sin6_addr = in6addr_loopback;
+    length = sizeof *address;
+  } else {
+    auto* address = reinterpret_cast<sockaddr_in*>(&storage);
+    address->sin_family = AF_INET;
+    address->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    length = sizeof *address;
   }
-  socklen_t length = sizeof address;
-  getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&address), &length);
-  port_ = ntohs(address.sin_port);
+  if (bind(listen_fd_, reinterpret_cast<sockaddr*>(&storage), length) != 0 || listen(listen_fd_, 4) != 0) {
+    close(listen_fd_);
+    throw std::runtime_error("bind or listen on the loopback address failed");
+  }
+  getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&storage), &length);
+  port_ = family == Family::IPv6 ? ntohs(reinterpret_cast<sockaddr_in6*>(&storage)->sin6_port)
+                                 : ntohs(reinterpret_cast<sockaddr_in*>(&storage)->sin_port);
   thread_ = std::thread([this] { serve(); });
 }
 
@@ -106,7 +118,9 @@ FakeRuntimeApi::~FakeRuntimeApi() {
   close(listen_fd_);
 }
 
-std::string FakeRuntimeApi::endpoint() const { return "127.0.0.1:" + std::to_string(port_); }
+std::string FakeRuntimeApi::endpoint() const {
+  return (family_ == Family::IPv6 ? "[::1]:" : "127.0.0.1:") + std::to_string(port_);
+}
 
 void FakeRuntimeApi::enqueue(QueuedInvocation invocation) {
   std::lock_guard lock(mutex_);
@@ -123,6 +137,10 @@ void FakeRuntimeApi::serve() {
     if (!wait_readable(listen_fd_, stopping_)) continue;
     int fd = accept(listen_fd_, nullptr, nullptr);
     if (fd < 0) continue;
+    ++connections_accepted_;
+    // Raw responses are sent in pieces that must leave as separate segments.
+    int yes = 1;
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &yes, sizeof yes);
     serve_connection(fd);
     close(fd);
   }
@@ -139,21 +157,26 @@ void FakeRuntimeApi::serve_connection(int fd) {
     request.body = buffer.substr(head_end, body_size);
     buffer.erase(0, head_end + body_size);
 
-    std::string reply = respond(request);
-    if (send(fd, reply.data(), reply.size(), MSG_NOSIGNAL) < 0) return;
+    auto [pieces, close_after] = respond(request);
+    for (std::size_t i = 0; i < pieces.size(); ++i) {
+      if (i > 0) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      if (send(fd, pieces[i].data(), pieces[i].size(), MSG_NOSIGNAL) < 0) return;
+    }
+    if (close_after || close_after_each_) return;
   }
 }
 
-std::string FakeRuntimeApi::respond(const RecordedRequest& request) {
+std::pair<std::vector<std::string>, bool> FakeRuntimeApi::respond(const RecordedRequest& request) {
   std::lock_guard lock(mutex_);
   if (request.method == "GET" && request.path == "/2018-06-01/runtime/invocation/next") {
-    if (queue_.empty()) return http_response(500, {}, R"({"errorMessage":"no more invocations"})");
+    if (queue_.empty()) return {{http_response(500, {}, R"({"errorMessage":"no more invocations"})")}, false};
     QueuedInvocation next = std::move(queue_.front());
     queue_.pop_front();
-    return http_response(next.status, next.headers, next.payload);
+    if (!next.raw_pieces.empty()) return {std::move(next.raw_pieces), next.close_after};
+    return {{http_response(next.status, next.headers, next.payload)}, next.close_after};
   }
   requests_.push_back(request);
-  return http_response(post_status_, {}, R"({"status":"OK"})");
+  return {{http_response(post_status_, {}, R"({"status":"OK"})")}, false};
 }
 
 }  // namespace exifscrub::lambda::testing

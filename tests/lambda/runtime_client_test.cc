@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <memory>
+#include <stdexcept>
+#include <string>
+
 #include "fake_runtime_api.h"
 
 namespace exifscrub::lambda {
@@ -135,6 +139,150 @@ TEST(RuntimeClient, UnreachableEndpointFails) {
   EXPECT_EQ(posted.error().status, 0);
   EXPECT_EQ(posted.error().message,
             "POST http://127.0.0.1:1/2018-06-01/runtime/init/error failed: Couldn't connect to server");
+}
+
+TEST(RuntimeClient, ConnectionIsKeptAlive) {
+  FakeRuntimeApi api;
+  api.enqueue(invocation("{}"));
+  api.enqueue(invocation("{}"));
+  RuntimeClient client(api.endpoint());
+  ASSERT_TRUE(client.next().ok());
+  ASSERT_TRUE(client.post_response("r-1", "{}").ok());
+  ASSERT_TRUE(client.next().ok());
+  EXPECT_EQ(api.connections_accepted(), 1);
+}
+
+TEST(RuntimeClient, ReconnectsAfterServerClosedConnection) {
+  FakeRuntimeApi api;
+  QueuedInvocation first = invocation(R"({"n":1})");
+  first.close_after = true;
+  api.enqueue(first);
+  api.enqueue(invocation(R"({"n":2})"));
+  RuntimeClient client(api.endpoint());
+
+  auto first_next = client.next();
+  ASSERT_TRUE(first_next.ok()) << first_next.error().message;
+  auto second_next = client.next();
+  ASSERT_TRUE(second_next.ok()) << second_next.error().message;
+
+  EXPECT_EQ(first_next->payload, R"({"n":1})");
+  EXPECT_EQ(second_next->payload, R"({"n":2})");
+  EXPECT_EQ(api.connections_accepted(), 2);
+}
+
+TEST(RuntimeClient, PostsAfterServerClosedEachConnection) {
+  FakeRuntimeApi api;
+  api.set_close_after_each_response(true);
+  RuntimeClient client(api.endpoint());
+  ASSERT_TRUE(client.post_response("r-1", "{}").ok());
+  ASSERT_TRUE(client.post_response("r-2", "{}").ok());
+  auto requests = api.requests();
+  ASSERT_EQ(requests.size(), 2u);
+  EXPECT_EQ(requests[1].path, "/2018-06-01/runtime/invocation/r-2/response");
+  EXPECT_EQ(api.connections_accepted(), 2);
+}
+
+TEST(RuntimeClient, ChunkedNextIsDecoded) {
+  FakeRuntimeApi api;
+  QueuedInvocation raw;
+  raw.raw_pieces = {"HTTP/1.1 200 OK\r\nLambda-Runtime-Aws-Request-Id: r-chunked\r\nTransfer-Encoding: chunked\r\n\r\n",
+                    "5\r\n{\"Rec\r\n", "9;name=value\r\nords\":[]}\r\n", "0\r\nX-Trailer: 1\r\n\r\n"};
+  api.enqueue(raw);
+  api.enqueue(invocation("{}"));
+  RuntimeClient client(api.endpoint());
+
+  auto next = client.next();
+  ASSERT_TRUE(next.ok()) << next.error().message;
+  EXPECT_EQ(next->request_id, "r-chunked");
+  EXPECT_EQ(next->payload, R"({"Records":[]})");
+  // The connection stays usable after a chunked body.
+  EXPECT_TRUE(client.next().ok());
+  EXPECT_EQ(api.connections_accepted(), 1);
+}
+
+TEST(RuntimeClient, HeadersSplitAcrossReads) {
+  FakeRuntimeApi api;
+  QueuedInvocation raw;
+  raw.raw_pieces = {"HTTP/1.1 20", "0 OK\r\nLambda-Runtime-Aws-Req", "uest-Id: r-split\r\nCONTENT-length: 2\r\n\r",
+                    "\n{", "}"};
+  api.enqueue(raw);
+  RuntimeClient client(api.endpoint());
+
+  auto next = client.next();
+  ASSERT_TRUE(next.ok()) << next.error().message;
+  EXPECT_EQ(next->request_id, "r-split");
+  EXPECT_EQ(next->payload, "{}");
+}
+
+TEST(RuntimeClient, OversizeBodyIsRejected) {
+  FakeRuntimeApi api;
+  QueuedInvocation raw;
+  raw.raw_pieces = {"HTTP/1.1 200 OK\r\nLambda-Runtime-Aws-Request-Id: r1\r\nContent-Length: 7340033\r\n\r\n"};
+  api.enqueue(raw);
+  RuntimeClient client(api.endpoint());
+
+  auto next = client.next();
+  ASSERT_FALSE(next.ok());
+  EXPECT_EQ(next.error().status, 0);
+  EXPECT_EQ(next.error().message, "GET http://" + api.endpoint() +
+                                      "/2018-06-01/runtime/invocation/next failed: response body of 7340033 bytes "
+                                      "exceeds the limit of 7340032 bytes");
+}
+
+TEST(RuntimeClient, PayloadAtLambdaLimitIsRead) {
+  FakeRuntimeApi api;
+  const std::string payload = "\"" + std::string(6 * 1024 * 1024 - 2, 'x') + "\"";
+  api.enqueue(invocation(payload));
+  RuntimeClient client(api.endpoint());
+  auto next = client.next();
+  ASSERT_TRUE(next.ok()) << next.error().message;
+  EXPECT_EQ(next->payload, payload);
+}
+
+TEST(RuntimeClient, GarbageStatusLineIsRejected) {
+  FakeRuntimeApi api;
+  QueuedInvocation raw;
+  raw.raw_pieces = {"SSH-2.0-OpenSSH_9.2\r\n\r\n"};
+  api.enqueue(raw);
+  api.enqueue(invocation("{}"));
+  RuntimeClient client(api.endpoint());
+
+  auto next = client.next();
+  ASSERT_FALSE(next.ok());
+  EXPECT_EQ(next.error().status, 0);
+  EXPECT_EQ(next.error().message, "GET http://" + api.endpoint() +
+                                      "/2018-06-01/runtime/invocation/next failed: malformed status line "
+                                      "\"SSH-2.0-OpenSSH_9.2\"");
+  // The broken connection is dropped, and the next request uses a new one.
+  auto again = client.next();
+  ASSERT_TRUE(again.ok()) << again.error().message;
+  EXPECT_EQ(api.connections_accepted(), 2);
+}
+
+TEST(RuntimeClient, IPv6LiteralEndpoint) {
+  std::unique_ptr<FakeRuntimeApi> api;
+  try {
+    api = std::make_unique<FakeRuntimeApi>(FakeRuntimeApi::Family::IPv6);
+  } catch (const std::runtime_error& error) {
+    GTEST_SKIP() << "no IPv6 loopback on this host: " << error.what();
+  }
+  api->enqueue(invocation("{}"));
+  RuntimeClient client(api->endpoint());
+  auto next = client.next();
+  ASSERT_TRUE(next.ok()) << next.error().message;
+  EXPECT_EQ(next->request_id, "8476a536-e9f4-11e8-9739-2dfe598c3fcd");
+  ASSERT_TRUE(client.post_response(next->request_id, "{}").ok());
+  EXPECT_EQ(api->requests().at(0).headers.at("host"), api->endpoint());
+}
+
+TEST(RuntimeClient, InvalidEndpointFails) {
+  RuntimeClient client("localhost");
+  auto posted = client.post_init_error("InvalidConfiguration", "x");
+  ASSERT_FALSE(posted.ok());
+  EXPECT_EQ(posted.error().status, 0);
+  EXPECT_EQ(posted.error().message,
+            "POST http://localhost/2018-06-01/runtime/init/error failed: endpoint \"localhost\" is not host:port, "
+            "such as 127.0.0.1:9001 or [::1]:9001");
 }
 
 }  // namespace
