@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the AWS Lambda deployment zip for the custom runtime provided.al2023.
 # The zip contains the exifscrub binary as `bootstrap` at its root and, under
-# lib/, the dynamic loader and every shared library the binary loads, all
+# lib/, the dynamic loader and every shared library the binary loads (at
+# start or later with dlopen), all
 # taken from the build host (Debian 12, glibc 2.36). The bootstrap's ELF
 # interpreter is set to /var/task/lib/ld-linux-x86-64.so.2, where Lambda
 # extracts the zip, and its DT_RPATH to $ORIGIN/lib. So it runs on Amazon
@@ -37,6 +38,8 @@ set -euo pipefail
 
 readonly TASK_ROOT=/var/task
 readonly LOADER_NAME=ld-linux-x86-64.so.2
+# Opened with dlopen by src/s3/system_libraries.cc; keep the two lists equal.
+readonly DLOPENED_LIBRARIES=(libcurl.so.4 libcrypto.so.3 libz.so.1)
 
 die() {
   echo "package-lambda: error: $*" >&2
@@ -124,6 +127,19 @@ strip_debug() {
   fi
 }
 
+# Prints "soname<TAB>path" for each library the binary opens with dlopen
+# (src/s3/system_libraries.cc), and then everything each of them needs. ldd
+# cannot see these, since they are not DT_NEEDED entries of the binary.
+list_dlopened_libraries() {
+  local soname path
+  for soname in "${DLOPENED_LIBRARIES[@]}"; do
+    path=$(/sbin/ldconfig -p | awk -v name="$soname" '$1 == name && /x86-64/ { print $NF; exit }')
+    [[ -n $path ]] || die "$soname, which the S3 code opens at run time, is not installed. Run scripts/install-deps.sh build"
+    printf '%s\t%s\n' "$soname" "$path"
+    list_libraries "$path"
+  done
+}
+
 stage_files() {
   local stage=$1 name path
   mkdir -p "$stage/lib"
@@ -138,7 +154,7 @@ stage_files() {
     chmod 0644 "$stage/lib/$name"
     strip_debug "$stage/lib/$name"
     printf '%s\t%s\n' "lib/$name" "$path" >>"$stage.sources"
-  done < <(list_libraries "$BINARY")
+  done < <(list_libraries "$BINARY"; list_dlopened_libraries)
   [[ -f $stage/lib/$LOADER_NAME ]] || die "ldd did not list the loader $LOADER_NAME for '$BINARY'"
   # The kernel opens the interpreter like an executable, so it needs the x bit.
   chmod 0755 "$stage/lib/$LOADER_NAME"

@@ -15,6 +15,7 @@ selected test was skipped, so CTest reports a skip.
 """
 
 import hashlib
+import http.server
 import os
 import pathlib
 import re
@@ -22,6 +23,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import unittest
 import zipfile
 
@@ -405,6 +407,69 @@ class BootstrapRootTest(Scratch):
         self.assertEqual(clean.read_bytes(), host_output.read_bytes())
         self.assertEqual(exiftool_tags(clean, "-GPSLatitude", "-GPSLongitude", "-Make",
                                        "-SerialNumber"), "-\n-\n-\n-\n")
+
+    def test_s3_input_loads_bundled_network_libraries(self):
+        # libcurl, libcrypto and zlib are opened with dlopen on the first S3
+        # request, so only an S3 path shows that the bundle carries them.
+        folder = self.new_folder("s3")
+        photo = make_photo_with_gps(folder)
+        host_output = folder / "host.jpg"
+        subprocess.run([EXIFSCRUB, "strip", str(photo), "-o", str(host_output), "--quiet"],
+                       capture_output=True, timeout=60, check=True)
+        handler = type("Handler", (_ObjectHandler,), {"body": photo.read_bytes()})
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        try:
+            root = lambda_root.make_root(folder / "root", self.zip_path)
+            environment = lambda_root.lambda_environment(
+                AWS_ENDPOINT_URL=f"http://127.0.0.1:{server.server_address[1]}",
+                AWS_ACCESS_KEY_ID="PACKAGETESTKEY000001",
+                AWS_SECRET_ACCESS_KEY="package-test-secret")
+            result = lambda_root.run_in_root(
+                root, ["/var/task/bootstrap", "strip", "s3://photos/in.jpg", "-o",
+                       "/tmp/clean.jpg", "--quiet"],
+                environment, argv0="exifscrub")
+        finally:
+            server.shutdown()
+            server.server_close()
+            thread.join(timeout=10)
+        removed = photo.stat().st_size - host_output.stat().st_size
+        self.assertEqual(result.stderr.decode(),
+                         "exifscrub: 1 object: 1 scrubbed, 0 rejected, 0 failed, 0 skipped "
+                         f"(not .jpg or .jpeg); {removed} bytes of metadata removed\n")
+        self.assertEqual(result.returncode, 0)
+        self.assertEqual((root / "tmp/clean.jpg").read_bytes(), host_output.read_bytes())
+
+
+class _ObjectHandler(http.server.BaseHTTPRequestHandler):
+    """Serves one object at /photos/in.jpg, as an S3 endpoint in path style would."""
+
+    body = b""
+
+    def _head(self):
+        if self.path.split("?")[0] != "/photos/in.jpg":
+            self.send_response(404)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return False
+        self.send_response(200)
+        self.send_header("Content-Type", "image/jpeg")
+        self.send_header("Content-Length", str(len(self.body)))
+        self.send_header("ETag", '"' + hashlib.md5(self.body).hexdigest() + '"')
+        self.send_header("Last-Modified", "Fri, 04 Dec 2026 00:00:00 GMT")
+        self.end_headers()
+        return True
+
+    def do_HEAD(self):
+        self._head()
+
+    def do_GET(self):
+        if self._head():
+            self.wfile.write(self.body)
+
+    def log_message(self, format, *args):
+        pass
 
 
 def main(argv):
