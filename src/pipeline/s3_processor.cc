@@ -10,8 +10,9 @@
 namespace exifscrub::pipeline {
 namespace {
 
-// A destination write that loses a race with a concurrent writer is
-// re-evaluated this many times before the event is reported as failed.
+// Conditional PUTs per created event: the first, then at most two more, each
+// after a HEAD, while the destination keeps changing under them. After that
+// the event is reported as failed, so the event source retries it.
 constexpr int kMaxWriteAttempts = 3;
 
 ObjectOutcome make_outcome(Outcome outcome, std::string kind, std::string message) {
@@ -65,6 +66,15 @@ bool destination_is_newer_or_same(const DestinationState& state, const std::stri
   return order && *order <= 0;
 }
 
+ObjectOutcome scrubbed_outcome(const TransferResult& result) {
+  ObjectOutcome outcome = make_outcome(Outcome::Scrubbed, "", "");
+  outcome.bytes_in = result.bytes_in;
+  outcome.bytes_out = result.bytes_out;
+  outcome.segments_removed = result.segments_removed;
+  outcome.orientation_applied = result.orientation_applied;
+  return outcome;
+}
+
 }  // namespace
 
 S3Processor::S3Processor(s3::Client& client, ProcessorConfig config)
@@ -90,51 +100,69 @@ ObjectOutcome S3Processor::process(const ObjectEvent& event) {
   return outcome;
 }
 
+TransferRequest S3Processor::transfer_request(const ObjectEvent& event) const {
+  TransferRequest request;
+  request.source = {event.bucket, event.key};
+  request.destination = {config_.destination_bucket, event.key};
+  request.source_if_match = quoted(event.etag);
+  request.scrub = config_.scrub;
+  request.limits = config_.limits;
+  request.put.content_type = "image/jpeg";
+  if (!event.etag.empty()) request.put.metadata[kSourceEtagMetadata] = unquoted(event.etag);
+  if (!event.sequencer.empty()) request.put.metadata[kSourceSequencerMetadata] = event.sequencer;
+  if (!event.version_id.empty() && event.version_id != "null") {
+    request.put.metadata[kSourceVersionMetadata] = event.version_id;
+  }
+  return request;
+}
+
+// Writes first and reads the destination only after a 412, so a new key
+// costs the GET and the PUT alone. Duplicate events and overwrites pay for
+// it. A duplicate is fetched and scrubbed before its PUT fails, and an
+// overwrite is fetched and scrubbed twice.
+// NOTE: scrub_object does not return the scrubbed bytes, so the write after
+// the HEAD repeats the GET and the scrub.
 ObjectOutcome S3Processor::process_created(const ObjectEvent& event) {
+  const TransferRequest base = transfer_request(event);
+  // While no HEAD has run, this is empty and the write assumes the key is free.
+  std::optional<DestinationState> destination;
+  if (event.size == 0 || event.size > config_.limits.buffer_bytes) {
+    auto state = read_destination(client_, config_.destination_bucket, event.key);
+    if (!state.ok()) return from_error(state.error());
+    destination = state.value();
+  }
+
   for (int attempt = 1; attempt <= kMaxWriteAttempts; ++attempt) {
-    auto destination = read_destination(client_, config_.destination_bucket, event.key);
-    if (!destination.ok()) return from_error(destination.error());
-    if (destination_is_newer_or_same(destination.value(), event.sequencer)) {
+    if (destination && destination_is_newer_or_same(*destination, event.sequencer)) {
       return make_outcome(Outcome::Stale, "", "destination already holds the result of this or a later event");
     }
-
-    TransferRequest request;
-    request.source = {event.bucket, event.key};
-    request.destination = {config_.destination_bucket, event.key};
-    request.source_if_match = quoted(event.etag);
-    request.scrub = config_.scrub;
-    request.limits = config_.limits;
-    request.put.content_type = "image/jpeg";
-    if (!event.etag.empty()) request.put.metadata[kSourceEtagMetadata] = unquoted(event.etag);
-    if (!event.sequencer.empty()) request.put.metadata[kSourceSequencerMetadata] = event.sequencer;
-    if (!event.version_id.empty() && event.version_id != "null") {
-      request.put.metadata[kSourceVersionMetadata] = event.version_id;
-    }
-    if (destination.value().exists) {
+    TransferRequest request = base;
+    if (destination && destination->exists) {
       // NOTE: Ceph RGW 16 compares If-Match on PUT with the ETag without its
       // quotes and fails a quoted one, so the ETag is sent bare. Whether AWS
       // S3 accepts a bare ETag for conditional writes is not verified here.
-      request.put.if_match = unquoted(destination.value().etag);
+      request.put.if_match = unquoted(destination->etag);
     } else {
-      request.put.if_none_match = "*";
+      request.put.if_none_match.emplace("*");
     }
 
     auto transferred = scrub_object(client_, request);
-    if (transferred.ok()) {
-      ObjectOutcome outcome = make_outcome(Outcome::Scrubbed, "", "");
-      outcome.bytes_in = transferred.value().bytes_in;
-      outcome.bytes_out = transferred.value().bytes_out;
-      outcome.segments_removed = transferred.value().segments_removed;
-      outcome.orientation_applied = transferred.value().orientation_applied;
-      return outcome;
-    }
+    if (transferred.ok()) return scrubbed_outcome(transferred.value());
     const TransferError& error = transferred.error();
     if (error.outcome != Outcome::Stale) return from_error(error);
     if (error.side == Side::Source) {
       return make_outcome(Outcome::Stale, "source_changed",
                           "source object changed since the event; the event for the newer version applies");
     }
-    // The destination changed between HEAD and PUT: look again.
+
+    // The destination exists, or changed since the HEAD: read it again.
+    auto state = read_destination(client_, config_.destination_bucket, event.key);
+    if (!state.ok()) return from_error(state.error());
+    destination = state.value();
+    if (retry_hook_) retry_hook_();
+  }
+  if (destination && destination_is_newer_or_same(*destination, event.sequencer)) {
+    return make_outcome(Outcome::Stale, "", "destination already holds the result of this or a later event");
   }
   return make_outcome(Outcome::Failed, "write_conflict",
                       "destination object kept changing during " + std::to_string(kMaxWriteAttempts) +

@@ -68,6 +68,26 @@ class S3ProcessorTest : public ::testing::Test {
     return event;
   }
 
+  // An event with the object size, as S3 notifications carry it, so the
+  // processor writes before it reads the destination.
+  ObjectEvent created_sized(const std::string& key, const std::string& etag, const std::string& sequencer,
+                            std::size_t size) {
+    ObjectEvent event = created(key, etag, sequencer);
+    event.size = size;
+    return event;
+  }
+
+  // Writes key in the destination as another writer would: raw bytes, with
+  // the sequencer metadata when one is given.
+  std::string put_destination(const std::string& key, const std::string& text, const std::string& sequencer) {
+    s3::PutOptions options;
+    options.content_type = "image/jpeg";
+    if (!sequencer.empty()) options.metadata[kSourceSequencerMetadata] = sequencer;
+    auto put = client_->put_object(destination_bucket_, key, Bytes(text.begin(), text.end()), options);
+    EXPECT_TRUE(put.ok()) << put.error().describe();
+    return put.ok() ? put.value().etag : "";
+  }
+
   ObjectEvent removed(const std::string& key, const std::string& sequencer) {
     ObjectEvent event;
     event.action = EventAction::Removed;
@@ -295,6 +315,166 @@ TEST_F(S3ProcessorTest, LargeRotatedObjectIsFetchedWhole) {
   EXPECT_EQ(outcome.outcome, Outcome::Scrubbed) << outcome.message;
   EXPECT_EQ(outcome.orientation_applied, 8);
   EXPECT_EQ(get_destination(key), scrubbed(photo));
+}
+
+TEST_F(S3ProcessorTest, NewKeyIsWrittenWithoutRetry) {
+  const std::string key = prefix_ + "new-key.jpg";
+  const Bytes photo = testing::camera_photo(32, 32, 1);
+  const std::string etag = put_source(key, photo);
+  int retries = 0;
+  processor_->set_retry_hook([&] { ++retries; });
+
+  const ObjectOutcome outcome = processor_->process(created_sized(key, etag, "00A0", photo.size()));
+
+  EXPECT_EQ(outcome.outcome, Outcome::Scrubbed) << outcome.message;
+  EXPECT_EQ(retries, 0);
+  EXPECT_EQ(get_destination(key), scrubbed(photo));
+}
+
+// The write comes first, so the scrub runs and its PUT fails with 412; the
+// HEAD after it finds the newer copy, which stays.
+TEST_F(S3ProcessorTest, ExistingNewerCopyIsKept) {
+  const std::string key = prefix_ + "newer-copy.jpg";
+  const Bytes photo = testing::camera_photo(32, 32, 1);
+  const std::string etag = put_source(key, photo);
+  const std::string newer_etag = put_destination(key, "result of a later event", "00C0");
+  int retries = 0;
+  processor_->set_retry_hook([&] { ++retries; });
+
+  const ObjectOutcome outcome = processor_->process(created_sized(key, etag, "00B0", photo.size()));
+
+  EXPECT_EQ(outcome.outcome, Outcome::Stale);
+  EXPECT_EQ(outcome.error_kind, "");
+  EXPECT_EQ(outcome.message, "destination already holds the result of this or a later event");
+  EXPECT_EQ(retries, 1);
+  auto head = client_->head_object(destination_bucket_, key);
+  ASSERT_TRUE(head.ok());
+  EXPECT_EQ(head.value().etag, newer_etag);
+}
+
+TEST_F(S3ProcessorTest, ExistingOlderCopyIsOverwritten) {
+  const std::string key = prefix_ + "older-copy.jpg";
+  const Bytes photo = testing::camera_photo(48, 32, 1, 3);
+  const std::string etag = put_source(key, photo);
+  put_destination(key, "result of an earlier event", "00A0");
+  int retries = 0;
+  processor_->set_retry_hook([&] { ++retries; });
+
+  const ObjectOutcome outcome = processor_->process(created_sized(key, etag, "00B0", photo.size()));
+
+  EXPECT_EQ(outcome.outcome, Outcome::Scrubbed) << outcome.message;
+  EXPECT_EQ(retries, 1);
+  EXPECT_EQ(get_destination(key), scrubbed(photo));
+  auto head = client_->head_object(destination_bucket_, key);
+  ASSERT_TRUE(head.ok());
+  EXPECT_EQ(head.value().metadata.at(kSourceSequencerMetadata), "00B0");
+}
+
+TEST_F(S3ProcessorTest, ForeignCopyWithoutSequencerIsOverwritten) {
+  const std::string key = prefix_ + "foreign-copy.jpg";
+  const Bytes photo = testing::camera_photo(32, 32, 1);
+  const std::string etag = put_source(key, photo);
+  put_destination(key, "written by another tool", "");
+
+  const ObjectOutcome outcome = processor_->process(created_sized(key, etag, "00B0", photo.size()));
+
+  EXPECT_EQ(outcome.outcome, Outcome::Scrubbed) << outcome.message;
+  EXPECT_EQ(get_destination(key), scrubbed(photo));
+}
+
+// A second client writes the result of a later event between the HEAD and
+// the If-Match PUT. The PUT fails, the next HEAD returns the later sequencer,
+// and the later result stays: no update is lost.
+TEST_F(S3ProcessorTest, RacingNewerWriterIsNotOverwritten) {
+  const std::string key = prefix_ + "race-newer.jpg";
+  const Bytes photo = testing::camera_photo(32, 32, 1);
+  const std::string etag = put_source(key, photo);
+  put_destination(key, "result of an earlier event", "00A0");
+  auto config = s3::config_from_environment();
+  ASSERT_TRUE(config.ok());
+  s3::Client racer(config.value());
+  int retries = 0;
+  std::string racer_etag;
+  processor_->set_retry_hook([&] {
+    if (++retries > 1) return;
+    s3::PutOptions options;
+    options.metadata[kSourceSequencerMetadata] = "00C0";
+    const std::string text = "result of a later event";
+    auto put = racer.put_object(destination_bucket_, key, Bytes(text.begin(), text.end()), options);
+    ASSERT_TRUE(put.ok()) << put.error().describe();
+    racer_etag = put.value().etag;
+  });
+
+  const ObjectOutcome outcome = processor_->process(created_sized(key, etag, "00B0", photo.size()));
+
+  EXPECT_EQ(outcome.outcome, Outcome::Stale) << outcome.message;
+  EXPECT_EQ(retries, 2);
+  const std::string text = "result of a later event";
+  EXPECT_EQ(get_destination(key), Bytes(text.begin(), text.end()));
+  auto head = client_->head_object(destination_bucket_, key);
+  ASSERT_TRUE(head.ok());
+  EXPECT_EQ(head.value().etag, racer_etag);
+}
+
+// A racing writer of an older result loses: the next round overwrites it.
+TEST_F(S3ProcessorTest, RacingOlderWriterIsOverwritten) {
+  const std::string key = prefix_ + "race-older.jpg";
+  const Bytes photo = testing::camera_photo(32, 32, 1);
+  const std::string etag = put_source(key, photo);
+  put_destination(key, "result of an earlier event", "00A0");
+  int retries = 0;
+  processor_->set_retry_hook([&] {
+    if (++retries == 1) put_destination(key, "result of another earlier event", "00A1");
+  });
+
+  const ObjectOutcome outcome = processor_->process(created_sized(key, etag, "00B0", photo.size()));
+
+  EXPECT_EQ(outcome.outcome, Outcome::Scrubbed) << outcome.message;
+  EXPECT_EQ(retries, 2);
+  EXPECT_EQ(get_destination(key), scrubbed(photo));
+}
+
+TEST_F(S3ProcessorTest, DestinationChangingEveryRoundFails) {
+  const std::string key = prefix_ + "race-forever.jpg";
+  const Bytes photo = testing::camera_photo(32, 32, 1);
+  const std::string etag = put_source(key, photo);
+  put_destination(key, "result of an earlier event", "00A0");
+  int retries = 0;
+  processor_->set_retry_hook([&] { put_destination(key, "rewrite " + std::to_string(++retries), "00A0"); });
+
+  const ObjectOutcome outcome = processor_->process(created_sized(key, etag, "00B0", photo.size()));
+
+  EXPECT_EQ(outcome.outcome, Outcome::Failed);
+  EXPECT_EQ(outcome.error_kind, "write_conflict");
+  EXPECT_EQ(outcome.message, "destination object kept changing during 3 attempts; the event is retried");
+  EXPECT_EQ(retries, 3);
+  const std::string last = "rewrite 3";
+  EXPECT_EQ(get_destination(key), Bytes(last.begin(), last.end()));
+}
+
+// Objects that will stream, and events without a size, read the destination
+// first, so a newer copy is found before anything is fetched or uploaded.
+TEST_F(S3ProcessorTest, LargeObjectChecksDestinationFirst) {
+  ProcessorConfig config;
+  config.destination_bucket = destination_bucket_;
+  config.limits.buffer_bytes = 4096;
+  S3Processor streaming(*client_, config);
+  const std::string key = prefix_ + "large-newer-copy.jpg";
+  const Bytes photo = testing::camera_photo(400, 300, 1);
+  ASSERT_GT(photo.size(), 4096u);
+  const std::string etag = put_source(key, photo);
+  const std::string newer_etag = put_destination(key, "result of a later event", "00C0");
+  int retries = 0;
+  streaming.set_retry_hook([&] { ++retries; });
+
+  for (const std::size_t size : {photo.size(), std::size_t{0}}) {
+    const ObjectOutcome outcome = streaming.process(created_sized(key, etag, "00B0", size));
+    EXPECT_EQ(outcome.outcome, Outcome::Stale) << "size " << size;
+  }
+  EXPECT_EQ(retries, 0);
+  auto head = client_->head_object(destination_bucket_, key);
+  ASSERT_TRUE(head.ok());
+  EXPECT_EQ(head.value().etag, newer_etag);
 }
 
 }  // namespace
