@@ -3,10 +3,14 @@
 // Each round times, on the same source object:
 //   plain    GET + PUT of the object by the same client (the transfer floor);
 //   head     one HEAD of an existing destination object (the processor's
-//            ordering check; in the handler round it finds no object);
+//            ordering check, which it sends only after a PUT failed with 412);
 //   handler  lambda::Handler::handle on an S3 notification with the real
-//            S3Processor: decode, guards, HEAD, GET with If-Match, scrub,
-//            verify, conditional PUT, the object log line and the metrics line;
+//            S3Processor for a new destination key: decode, guards, GET with
+//            If-Match, scrub, verify, PUT with If-None-Match: *, the object
+//            log line and the metrics line;
+//   overwrite the same for a later event of the same key while the
+//            destination contains the earlier result: the PUT fails with 412,
+//            then HEAD, a second GET and scrub, and the PUT with If-Match;
 //   local    the same steps without the network, on the bytes in memory:
 //            decode_envelope, jpeg::scrub (which verifies its output) and the
 //            log and metrics lines.
@@ -137,14 +141,16 @@ double time_head(s3::Client& client, const std::string& dest_bucket, const std::
   return elapsed_ms(start);
 }
 
-// Deletes the destination object first, untimed, so every round takes the
-// path of a new upload: HEAD finds nothing and the PUT carries
-// If-None-Match: *. Overwriting needs If-Match on PUT, which Ceph RGW 16.2
-// rejects with 412 even when the ETag matches.
+// With a new key, deletes the destination object first, untimed, so the
+// round takes the path of a new upload (one PUT with If-None-Match: *).
+// Otherwise the destination keeps the result of the previous event.
 double time_handler(lambda::Handler& handler, RecordingProcessor& processor, s3::Client& client,
-                    const std::string& dest_bucket, const std::string& key, const std::string& payload) {
-  auto deleted = client.delete_object(dest_bucket, key);
-  if (!deleted.ok()) fail(deleted.error().describe());
+                    const std::string& dest_bucket, const std::string& key, const std::string& payload,
+                    bool new_key) {
+  if (new_key) {
+    auto deleted = client.delete_object(dest_bucket, key);
+    if (!deleted.ok()) fail(deleted.error().describe());
+  }
   lambda::InvocationContext context;
   context.request_id = "bench";
   const auto start = SteadyClock::now();
@@ -202,17 +208,22 @@ int main(int argc, char** argv) {
 
   const auto first_sequence = static_cast<std::uint64_t>(std::chrono::system_clock::now().time_since_epoch().count());
   constexpr int kWarmUpRounds = 3;
-  std::vector<double> plain, head, full, local;
+  std::vector<double> plain, head, full, overwrite, local;
   for (int round = 0; round < kWarmUpRounds + rounds; ++round) {
-    const std::string payload = notification(source, first_sequence + static_cast<std::uint64_t>(round));
+    // Two events per round, the second later than the first.
+    const std::uint64_t sequence = first_sequence + 2 * static_cast<std::uint64_t>(round);
+    const std::string payload = notification(source, sequence);
+    const std::string later_payload = notification(source, sequence + 1);
     const double plain_ms = time_plain(client, source, dest_bucket);
-    const double full_ms = time_handler(handler, processor, client, dest_bucket, key, payload);
+    const double full_ms = time_handler(handler, processor, client, dest_bucket, key, payload, true);
     const double head_ms = time_head(client, dest_bucket, key);
+    const double overwrite_ms = time_handler(handler, processor, client, dest_bucket, key, later_payload, false);
     const double local_ms = time_local(logger, source, payload);
     if (round < kWarmUpRounds) continue;
     plain.push_back(plain_ms);
     head.push_back(head_ms);
     full.push_back(full_ms);
+    overwrite.push_back(overwrite_ms);
     local.push_back(local_ms);
   }
 
@@ -220,6 +231,7 @@ int main(int argc, char** argv) {
   std::printf("plain_get_put_ms\t%.2f\n", median(plain));
   std::printf("head_ms\t%.2f\n", median(head));
   std::printf("handler_ms\t%.2f\n", median(full));
+  std::printf("handler_overwrite_ms\t%.2f\n", median(overwrite));
   std::printf("local_parts_ms\t%.2f\n", median(local));
   std::printf("handler_minus_plain_ms\t%.2f\n", median(full) - median(plain));
   return 0;

@@ -7,9 +7,10 @@ of the last ROUNDS in milliseconds. Each notification carries a greater
 sequencer than the one before, so the function scrubs the object every time
 instead of skipping a duplicate. With --delete-first, the destination copy
 is deleted before each invocation, outside the timed part, so every
-invocation writes a new object: overwriting needs If-Match on PUT, which Ceph
-RGW 16.2 rejects with 412 even when the ETag matches. A reply that is an error, or a body that
-reports a failed object, stops the run with exit status 1.
+invocation writes a new object, the common case. Without it each invocation
+overwrites the previous result, which costs a PUT that fails with 412, a HEAD
+and a second GET and scrub. A reply that is an error, or a body that reports
+a failed object, stops the run with exit status 1.
 
 Does not start the emulator or the bootstrap: bench/function/run.sh does.
 Uses the standard library, and boto3 for --delete-first.

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The function's warm overhead, peak memory and package size:
 #   1. exifscrub_function_overhead_bench times, in process, the handler path
-#      for one 4 MB photo (decode, HEAD, GET, scrub, verify, conditional PUT,
-#      logs) beside a plain GET + PUT of the same object. It runs on the
-#      upright photo and on the one tagged orientation 6 (lossless rotation);
+#      for one 4 MB photo (decode, GET, scrub, verify, conditional PUT, logs)
+#      for a new key and for an overwrite, beside a plain GET + PUT of the
+#      same object. It runs on the upright photo and on the one tagged
+#      orientation 6 (lossless rotation);
 #   2. the real bootstrap under tools/lambda-emulator: the median round trip
 #      of warm synchronous invocations, the function's own duration_ms log
 #      field, and the bootstrap's peak RSS (VmHWM) after them; the same round
@@ -147,7 +148,7 @@ plain=$(field "$work/upright.tsv" plain_get_put_ms)
   echo
   echo "| measurement | upright photo ms | orientation 6 ms |"
   echo "|---|---|---|"
-  for name in plain_get_put_ms head_ms handler_ms local_parts_ms handler_minus_plain_ms; do
+  for name in plain_get_put_ms head_ms handler_ms handler_overwrite_ms local_parts_ms handler_minus_plain_ms; do
     echo "| $name | $(field "$work/upright.tsv" "$name") | $(field "$work/rotated.tsv" "$name") |"
   done
   echo
