@@ -1,47 +1,464 @@
-// Lossless orientation transform through TurboJPEG (libjpeg-turbo 2.1, the
-// tjInitTransform/tjTransform API), with the pixel limit checked first.
+// Lossless orientation transform through the classic libjpeg API
+// (libjpeg-turbo 2.1, jpeg_read_coefficients/jpeg_write_coefficients), with
+// the coefficient arrays replaced by compact storage of our own.
+//
+// Memory: libjpeg's transcoder (and jpegtran) keeps the whole source and the
+// whole destination coefficient arrays, 128 bytes per 8x8 block each. Here
+// the decompressor's virtual block arrays are PackedBlockArray objects
+// (about 12 bytes per block plus 2 per nonzero coefficient), and the
+// compressor's arrays store nothing: each block row it requests is generated
+// from the packed source at that moment. libjpeg allows this because a row
+// pointer from access_virt_barray is valid only until the next access to the
+// same array.
+//
+// Geometry, in the output's orientation: every operation is an optional
+// transpose followed by a horizontal and/or a vertical mirror. Mirroring
+// moves whole iMCUs, so a partial iMCU that would land on the left or top
+// edge is trimmed, exactly as `jpegtran -trim` does (libjpeg-turbo 2.1.5
+// transupp.c); an image smaller than one iMCU along a mirrored axis is not
+// trimmed and its blocks are only flipped in place, again as jpegtran does.
 //
 // Facts about libjpeg-turbo 2.1.5 (Debian 12) that this file relies on, each
 // checked by tests/jpeg/transform_test.cc:
-// - With TJXOPT_COPYNONE the output contains SOI, a JFIF APP0 for YCbCr and
-//   grayscale images or an Adobe APP14 for CMYK/YCCK, DQT, SOF, DHT, SOS and
-//   EOI. libjpeg writes those itself; no input marker is copied.
-// - A progressive input comes out baseline unless TJXOPT_PROGRESSIVE is set,
-//   so the option is set for progressive inputs. Arithmetic-coded inputs come
-//   out Huffman-coded, which every decoder reads.
-// - tjTransform rejects inputs whose sampling factors TurboJPEG cannot name
-//   ("Could not determine subsampling type"), such as 1x4 luma sampling,
-//   although jpegtran transforms them. Such images fail with TransformFailed.
-// - A TurboJPEG handle is not thread-safe but is cheap, so each call creates
-//   and destroys its own. Output buffers come from tjAlloc and go to tjFree.
+// - No input marker is copied: libjpeg writes SOI, a JFIF APP0 for YCbCr and
+//   grayscale or an Adobe APP14 for CMYK/YCCK, DQT, SOF, DHT, SOS and EOI.
+// - Corrupt entropy data is only a warning to libjpeg, which would fill the
+//   gap and succeed, so every warning is treated as an error.
+// - Progressive output needs jpeg_simple_progression; arithmetic-coded input
+//   comes out Huffman-coded because the compressor's default is Huffman.
 #include "jpeg/transform.h"
 
-#include <turbojpeg.h>
+#include <cstdio>  // jpeglib.h needs FILE
+#include <jerror.h>
+#include <jpeglib.h>
 
+#include <algorithm>
 #include <array>
+#include <csetjmp>
+#include <iterator>
 #include <memory>
+#include <new>
 #include <optional>
 #include <string>
+#include <type_traits>
+#include <utility>
+
+#include "jpeg/coefficient_store.h"
 
 namespace exifscrub::jpeg {
 namespace {
 
-struct HandleDeleter {
-  void operator()(void* handle) const { tjDestroy(handle); }
-};
-using Handle = std::unique_ptr<void, HandleDeleter>;
+static_assert(std::is_same_v<JCOEF, std::int16_t>, "PackedBlockArray stores JCOEF as int16_t");
+static_assert(DCTSIZE2 == kBlockCoefficients);
 
-struct BufferDeleter {
-  void operator()(unsigned char* buffer) const { tjFree(buffer); }
+// Progressive images with more scans are rejected, because each scan unpacks
+// and repacks every row of its components: the count bounds that work.
+constexpr int kMaxScans = 500;
+
+// A transform in the output's axes: transpose first, then mirror.
+struct Operation {
+  bool transpose = false;
+  bool mirror_x = false;  // horizontal mirror of the output
+  bool mirror_y = false;  // vertical mirror of the output
 };
-using Buffer = std::unique_ptr<unsigned char, BufferDeleter>;
+
+// EXIF orientation -> the operation that makes the image upright.
+std::optional<Operation> operation_for(int orientation) {
+  switch (orientation) {
+    case 1: return Operation{false, false, false};  // none
+    case 2: return Operation{false, true, false};   // flip horizontal
+    case 3: return Operation{false, true, true};    // rotate 180
+    case 4: return Operation{false, false, true};   // flip vertical
+    case 5: return Operation{true, false, false};   // transpose
+    case 6: return Operation{true, true, false};    // rotate 90 clockwise
+    case 7: return Operation{true, true, true};     // transverse
+    case 8: return Operation{true, false, true};    // rotate 270 clockwise
+    default: return std::nullopt;
+  }
+}
+
+// Output dimensions and iMCU size, in pixels and in the output's orientation.
+struct Plan {
+  Operation operation;
+  std::uint32_t full_width = 0;  // before the trim
+  std::uint32_t full_height = 0;
+  std::uint32_t width = 0;  // after the trim
+  std::uint32_t height = 0;
+  std::uint32_t imcu_width = 0;
+  std::uint32_t imcu_height = 0;
+};
+
+// Cuts a mirrored axis to whole iMCUs, unless it is smaller than one iMCU.
+std::uint32_t trim_axis(std::uint32_t full, std::uint32_t imcu, bool mirrored) {
+  const std::uint32_t whole = full / imcu;
+  return mirrored && whole > 0 ? whole * imcu : full;
+}
+
+Plan make_plan(const jpeg_decompress_struct& source, Operation operation) {
+  Plan plan;
+  plan.operation = operation;
+  const bool transpose = operation.transpose;
+  plan.full_width = transpose ? source.image_height : source.image_width;
+  plan.full_height = transpose ? source.image_width : source.image_height;
+  // A single component is written with 1x1 sampling, whatever factors its
+  // header declares, so its iMCU is one block (as in jpegtran).
+  const bool single = source.num_components == 1;
+  const int max_h = single ? 1 : (transpose ? source.max_v_samp_factor : source.max_h_samp_factor);
+  const int max_v = single ? 1 : (transpose ? source.max_h_samp_factor : source.max_v_samp_factor);
+  plan.imcu_width = static_cast<std::uint32_t>(max_h * DCTSIZE);
+  plan.imcu_height = static_cast<std::uint32_t>(max_v * DCTSIZE);
+  plan.width = trim_axis(plan.full_width, plan.imcu_width, operation.mirror_x);
+  plan.height = trim_axis(plan.full_height, plan.imcu_height, operation.mirror_y);
+  return plan;
+}
+
+// A compressor-side virtual array: block rows generated on request.
+struct OutputArray {
+  int component = 0;
+  const PackedBlockArray* source = nullptr;
+  std::uint32_t mirror_columns = 0;  // leading block columns that are mirrored
+  std::uint32_t mirror_rows = 0;     // leading block rows that are mirrored
+  std::unique_ptr<CoefficientBlock[]> window;
+  std::vector<CoefficientRow> rows;
+  std::uint32_t window_rows = 0;
+  std::uint32_t blocks_per_row = 0;
+};
+
+struct ErrorManager {
+  jpeg_error_mgr pub;  // first member, so libjpeg's pointer is ours too
+  std::jmp_buf jump;
+  char message[JMSG_LENGTH_MAX];
+};
+
+// Everything one call owns. libjpeg reaches it through client_data.
+struct Session {
+  jpeg_memory_mgr decompress_memory{};  // libjpeg's own functions, for arrays not ours
+  jpeg_memory_mgr compress_memory{};
+  std::vector<std::unique_ptr<PackedBlockArray>> sources;
+  std::vector<std::unique_ptr<OutputArray>> outputs;
+  std::array<jvirt_barray_ptr, MAX_COMPONENTS> output_handles{};
+  std::array<CoefficientMap, 4> maps;  // indexed by mirror_x + 2 * mirror_y
+  Plan plan;
+
+  jpeg_destination_mgr destination{};
+  std::vector<std::uint8_t> output;
+  std::size_t initial_output_size = 0;
+};
+
+Session& session_of(j_common_ptr cinfo) { return *static_cast<Session*>(cinfo->client_data); }
+
+// --- Errors -----------------------------------------------------------------
+
+[[noreturn]] void exit_with_error(j_common_ptr cinfo) {
+  auto* errors = reinterpret_cast<ErrorManager*>(cinfo->err);
+  (*cinfo->err->format_message)(cinfo, errors->message);
+  std::longjmp(errors->jump, 1);
+}
+
+// Warnings (level -1) stop the transform: libjpeg reports corrupt or
+// truncated entropy data as warnings and would otherwise go on.
+void emit_message(j_common_ptr cinfo, int level) {
+  if (level < 0) exit_with_error(cinfo);
+}
+
+[[noreturn]] void fail(j_common_ptr cinfo, int code, int parameter = 0) {
+  cinfo->err->msg_code = code;
+  cinfo->err->msg_parm.i[0] = parameter;
+  exit_with_error(cinfo);
+}
+
+// Progress monitor: libjpeg calls it before consuming each iMCU row or
+// marker, so a scan beyond the limit stops before it is decoded.
+void check_scan_count(j_common_ptr cinfo) {
+  if (!cinfo->is_decompressor) return;
+  const auto* source = reinterpret_cast<j_decompress_ptr>(cinfo);
+  if (source->input_scan_number <= kMaxScans) return;
+  auto* errors = reinterpret_cast<ErrorManager*>(cinfo->err);
+  std::snprintf(errors->message, sizeof errors->message,
+                "More than %d scans in a progressive JPEG", kMaxScans);
+  std::longjmp(errors->jump, 1);
+}
+
+// --- Decompressor side: packed source arrays ---------------------------------
+
+PackedBlockArray* find_source(Session& session, jvirt_barray_ptr handle) {
+  for (const auto& array : session.sources) {
+    if (reinterpret_cast<jvirt_barray_ptr>(array.get()) == handle) return array.get();
+  }
+  return nullptr;
+}
+
+PackedBlockArray* add_source(Session& session, JDIMENSION blocks_per_row, JDIMENSION rows) noexcept {
+  try {
+    session.sources.push_back(std::make_unique<PackedBlockArray>(blocks_per_row, rows));
+    return session.sources.back().get();
+  } catch (const std::bad_alloc&) {
+    return nullptr;
+  }
+}
+
+// Replaces request_virt_barray. Rows never written read as zero, which is
+// what pre_zero asks for; max_access needs no reservation here.
+jvirt_barray_ptr request_source_array(j_common_ptr cinfo, int pool_id, boolean /*pre_zero*/,
+                                      JDIMENSION blocks_per_row, JDIMENSION rows,
+                                      JDIMENSION /*max_access*/) {
+  if (pool_id != JPOOL_IMAGE) fail(cinfo, JERR_BAD_POOL_ID, pool_id);
+  PackedBlockArray* array = add_source(session_of(cinfo), blocks_per_row, rows);
+  if (array == nullptr) fail(cinfo, JERR_OUT_OF_MEMORY, 1);
+  return reinterpret_cast<jvirt_barray_ptr>(array);
+}
+
+JBLOCKARRAY access_source_array(j_common_ptr cinfo, jvirt_barray_ptr handle, JDIMENSION start_row,
+                                JDIMENSION num_rows, boolean writable) {
+  Session& session = session_of(cinfo);
+  PackedBlockArray* array = find_source(session, handle);
+  if (array == nullptr) {
+    return session.decompress_memory.access_virt_barray(cinfo, handle, start_row, num_rows, writable);
+  }
+  auto status = PackedBlockArray::AccessStatus::kOk;
+  CoefficientRow* rows = array->access(start_row, num_rows, writable != FALSE, &status);
+  if (rows == nullptr) {
+    if (status == PackedBlockArray::AccessStatus::kBadAccess) fail(cinfo, JERR_BAD_VIRTUAL_ACCESS);
+    fail(cinfo, JERR_OUT_OF_MEMORY, 2);
+  }
+  return rows;
+}
+
+// --- Compressor side: generated output arrays --------------------------------
+
+OutputArray* find_output(Session& session, jvirt_barray_ptr handle) {
+  for (const auto& array : session.outputs) {
+    if (reinterpret_cast<jvirt_barray_ptr>(array.get()) == handle) return array.get();
+  }
+  return nullptr;
+}
+
+// Fills output block row y from the packed source. The source position of
+// each block follows from undoing the mirrors, then the transpose.
+void generate_row(const Session& session, const OutputArray& array, std::uint32_t y,
+                  std::uint32_t width, CoefficientRow out) {
+  const Operation& operation = session.plan.operation;
+  const bool mirror_y = operation.mirror_y && y < array.mirror_rows;
+  const std::uint32_t v = mirror_y ? array.mirror_rows - 1 - y : y;
+  const PackedBlockArray& source = *array.source;
+  for (std::uint32_t x = 0; x < width; ++x) {
+    const bool mirror_x = operation.mirror_x && x < array.mirror_columns;
+    const std::uint32_t u = mirror_x ? array.mirror_columns - 1 - x : x;
+    const std::uint32_t column = operation.transpose ? v : u;
+    const std::uint32_t row = operation.transpose ? u : v;
+    if (row >= source.rows() || column >= source.blocks_per_row()) {
+      std::fill(std::begin(out[x]), std::end(out[x]), std::int16_t{0});  // not reached by valid plans
+      continue;
+    }
+    const CoefficientMap& map = session.maps[static_cast<std::size_t>(mirror_x) + 2u * mirror_y];
+    source.read_block(row, column, map, out[x]);
+  }
+}
+
+bool reserve_output_window(OutputArray& array, std::uint32_t blocks_per_row,
+                           std::uint32_t rows) noexcept {
+  if (rows <= array.window_rows && blocks_per_row == array.blocks_per_row) return true;
+  try {
+    array.window = std::make_unique<CoefficientBlock[]>(std::size_t{blocks_per_row} * rows);
+    array.rows.resize(rows);
+  } catch (const std::bad_alloc&) {
+    array.window_rows = 0;
+    return false;
+  }
+  array.window_rows = rows;
+  array.blocks_per_row = blocks_per_row;
+  for (std::uint32_t i = 0; i < rows; ++i) {
+    array.rows[i] = array.window.get() + std::size_t{i} * blocks_per_row;
+  }
+  return true;
+}
+
+JBLOCKARRAY access_output_array(j_common_ptr cinfo, jvirt_barray_ptr handle, JDIMENSION start_row,
+                                JDIMENSION num_rows, boolean writable) {
+  Session& session = session_of(cinfo);
+  OutputArray* array = find_output(session, handle);
+  if (array == nullptr) {
+    return session.compress_memory.access_virt_barray(cinfo, handle, start_row, num_rows, writable);
+  }
+  const jpeg_component_info& component =
+      reinterpret_cast<j_compress_ptr>(cinfo)->comp_info[array->component];
+  const auto h_samp = static_cast<JDIMENSION>(component.h_samp_factor);
+  const auto v_samp = static_cast<JDIMENSION>(component.v_samp_factor);
+  const JDIMENSION padded_width = (component.width_in_blocks + h_samp - 1) / h_samp * h_samp;
+  const JDIMENSION padded_height = (component.height_in_blocks + v_samp - 1) / v_samp * v_samp;
+  if (num_rows == 0 || start_row > padded_height || num_rows > padded_height - start_row) {
+    fail(cinfo, JERR_BAD_VIRTUAL_ACCESS);
+  }
+  if (!reserve_output_window(*array, padded_width, num_rows)) fail(cinfo, JERR_OUT_OF_MEMORY, 3);
+  for (JDIMENSION i = 0; i < num_rows; ++i) {
+    CoefficientRow out = array->rows[i];
+    // Padding blocks and rows are never encoded (the compressor makes dummy
+    // blocks there) but are zeroed so that no stale data is handed out.
+    std::fill(&out[0][0], &out[0][0] + std::size_t{padded_width} * kBlockCoefficients, std::int16_t{0});
+    if (start_row + i < component.height_in_blocks) {
+      generate_row(session, *array, start_row + i, component.width_in_blocks, out);
+    }
+  }
+  return array->rows.data();
+}
+
+bool create_outputs(Session& session, const jpeg_compress_struct& target,
+                    const jvirt_barray_ptr* source_arrays) noexcept {
+  const Plan& plan = session.plan;
+  try {
+    for (int ci = 0; ci < target.num_components; ++ci) {
+      const jpeg_component_info& component = target.comp_info[ci];
+      auto array = std::make_unique<OutputArray>();
+      array->component = ci;
+      array->source = find_source(session, source_arrays[ci]);
+      if (array->source == nullptr) return false;
+      array->mirror_columns =
+          plan.full_width / plan.imcu_width * static_cast<std::uint32_t>(component.h_samp_factor);
+      array->mirror_rows =
+          plan.full_height / plan.imcu_height * static_cast<std::uint32_t>(component.v_samp_factor);
+      session.output_handles[static_cast<std::size_t>(ci)] =
+          reinterpret_cast<jvirt_barray_ptr>(array.get());
+      session.outputs.push_back(std::move(array));
+    }
+  } catch (const std::bad_alloc&) {
+    return false;
+  }
+  return true;
+}
+
+// --- Destination: a growing std::vector --------------------------------------
+
+bool grow_output(Session& session, std::size_t size) noexcept {
+  try {
+    session.output.resize(size);
+  } catch (const std::bad_alloc&) {
+    return false;
+  }
+  return true;
+}
+
+void init_destination(j_compress_ptr cinfo) {
+  Session& session = session_of(reinterpret_cast<j_common_ptr>(cinfo));
+  if (!grow_output(session, session.initial_output_size)) {
+    fail(reinterpret_cast<j_common_ptr>(cinfo), JERR_OUT_OF_MEMORY, 4);
+  }
+  session.destination.next_output_byte = session.output.data();
+  session.destination.free_in_buffer = session.output.size();
+}
+
+// Called when the buffer is full; grows it by half and goes on.
+boolean empty_output_buffer(j_compress_ptr cinfo) {
+  Session& session = session_of(reinterpret_cast<j_common_ptr>(cinfo));
+  const std::size_t used = session.output.size();
+  if (!grow_output(session, used + used / 2 + 65536)) {
+    fail(reinterpret_cast<j_common_ptr>(cinfo), JERR_OUT_OF_MEMORY, 5);
+  }
+  session.destination.next_output_byte = session.output.data() + used;
+  session.destination.free_in_buffer = session.output.size() - used;
+  return TRUE;
+}
+
+void term_destination(j_compress_ptr cinfo) {
+  Session& session = session_of(reinterpret_cast<j_common_ptr>(cinfo));
+  session.output.resize(session.output.size() - session.destination.free_in_buffer);
+}
+
+// --- Parameters ----------------------------------------------------------------
+
+void transpose_quant_tables(jpeg_compress_struct& target) {
+  for (JQUANT_TBL* table : target.quant_tbl_ptrs) {
+    if (table == nullptr) continue;
+    for (int i = 0; i < DCTSIZE; ++i) {
+      for (int j = 0; j < i; ++j) {
+        std::swap(table->quantval[i * DCTSIZE + j], table->quantval[j * DCTSIZE + i]);
+      }
+    }
+  }
+}
+
+// Applies the plan to the parameters jpeg_copy_critical_parameters copied.
+void adjust_parameters(const jpeg_decompress_struct& source, jpeg_compress_struct& target,
+                       const Plan& plan) {
+  if (target.num_components == 1) {
+    // Some decoders reject grayscale with other sampling factors.
+    target.comp_info[0].h_samp_factor = 1;
+    target.comp_info[0].v_samp_factor = 1;
+  }
+  target.image_width = plan.width;
+  target.image_height = plan.height;
+  if (plan.operation.transpose) {
+    for (int ci = 0; ci < target.num_components; ++ci) {
+      jpeg_component_info& component = target.comp_info[ci];
+      std::swap(component.h_samp_factor, component.v_samp_factor);
+    }
+    transpose_quant_tables(target);
+    // The pixel aspect ratio turns with the image (jpegtran keeps it as is).
+    std::swap(target.X_density, target.Y_density);
+  }
+  if (source.progressive_mode) jpeg_simple_progression(&target);
+}
+
+void install_source_hooks(jpeg_decompress_struct& source, Session& session) {
+  source.client_data = &session;
+  session.decompress_memory = *source.mem;
+  source.mem->request_virt_barray = request_source_array;
+  source.mem->access_virt_barray = access_source_array;
+}
+
+void install_target_hooks(jpeg_compress_struct& target, Session& session) {
+  target.client_data = &session;
+  session.compress_memory = *target.mem;
+  target.mem->access_virt_barray = access_output_array;
+  session.destination.init_destination = init_destination;
+  session.destination.empty_output_buffer = empty_output_buffer;
+  session.destination.term_destination = term_destination;
+  target.dest = &session.destination;
+}
+
+// --- The two phases ------------------------------------------------------------
+// Each function below calls setjmp, and a libjpeg error longjmps back into it,
+// skipping every frame in between. So these functions, and everything they
+// call that can reach a libjpeg error, hold only trivially destructible
+// locals; C++ objects live in the caller's Session.
+
+bool read_header(jpeg_decompress_struct* source, ErrorManager* errors, jpeg_progress_mgr* progress,
+                 Session* session, const std::uint8_t* data, std::size_t size) {
+  if (setjmp(errors->jump) != 0) return false;
+  jpeg_CreateDecompress(source, JPEG_LIB_VERSION, sizeof(jpeg_decompress_struct));
+  install_source_hooks(*source, *session);
+  source->progress = progress;
+  jpeg_mem_src(source, data, static_cast<unsigned long>(size));
+  jpeg_read_header(source, TRUE);
+  return true;
+}
+
+bool transform_coefficients(jpeg_decompress_struct* source, jpeg_compress_struct* target,
+                            ErrorManager* errors, Session* session) {
+  if (setjmp(errors->jump) != 0) return false;
+  jvirt_barray_ptr* source_arrays = jpeg_read_coefficients(source);
+  for (const auto& array : session->sources) {
+    if (!array->flush()) fail(reinterpret_cast<j_common_ptr>(source), JERR_OUT_OF_MEMORY, 6);
+  }
+  jpeg_CreateCompress(target, JPEG_LIB_VERSION, sizeof(jpeg_compress_struct));
+  install_target_hooks(*target, *session);
+  jpeg_copy_critical_parameters(source, target);
+  adjust_parameters(*source, *target, session->plan);
+  if (!create_outputs(*session, *target, source_arrays)) {
+    fail(reinterpret_cast<j_common_ptr>(target), JERR_OUT_OF_MEMORY, 7);
+  }
+  jpeg_write_coefficients(target, session->output_handles.data());
+  jpeg_finish_compress(target);
+  return true;
+}
+
+// --- Frame header and messages ---------------------------------------------------
 
 // The first frame header (SOFn), found by walking segment lengths.
 struct FrameHeader {
   std::uint64_t offset = 0;
   std::uint8_t marker = 0;
-  int width = 0;
-  int height = 0;
+  std::uint32_t width = 0;
+  std::uint32_t height = 0;
 };
 
 bool is_frame_marker(std::uint8_t marker) {
@@ -49,16 +466,14 @@ bool is_frame_marker(std::uint8_t marker) {
   return marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC;
 }
 
-// Walks from SOI to the first SOFn. Returns std::nullopt for anything it does
-// not recognise; libjpeg-turbo then reports the problem in its own words, or
-// supplies the dimensions for the pixel limit. The dimensions are read here
-// rather than with tjDecompressHeader3 because TurboJPEG 2.1 rejects sampling
-// factors it cannot name, and tjTransform itself writes such images: a 4:1:1
-// image rotated by 90 degrees comes out with 1x4 luma sampling.
+// Walks from SOI to the first SOFn, so that the pixel limit is checked before
+// libjpeg allocates anything and the error names the segment. Returns
+// std::nullopt for anything it does not recognise; libjpeg then reports the
+// problem in its own words, or supplies the dimensions.
 std::optional<FrameHeader> find_frame_header(std::span<const std::uint8_t> jpeg) {
   if (jpeg.size() < 4 || jpeg[0] != 0xFF || jpeg[1] != 0xD8) return std::nullopt;
   std::size_t pos = 2;
-  // Each step advances by at least 2 bytes, so the loop ends within size/2 steps.
+  // Each step advances by at least 1 byte, so the loop ends within size steps.
   while (pos + 4 <= jpeg.size()) {
     if (jpeg[pos] != 0xFF) return std::nullopt;
     const std::uint8_t marker = jpeg[pos + 1];
@@ -69,8 +484,8 @@ std::optional<FrameHeader> find_frame_header(std::span<const std::uint8_t> jpeg)
     if (is_frame_marker(marker)) {
       // SOFn: length (2), precision (1), height (2), width (2).
       if (pos + 9 > jpeg.size()) return std::nullopt;
-      const int height = jpeg[pos + 5] << 8 | jpeg[pos + 6];
-      const int width = jpeg[pos + 7] << 8 | jpeg[pos + 8];
+      const auto height = static_cast<std::uint32_t>(jpeg[pos + 5] << 8 | jpeg[pos + 6]);
+      const auto width = static_cast<std::uint32_t>(jpeg[pos + 7] << 8 | jpeg[pos + 8]);
       return FrameHeader{pos, marker, width, height};
     }
     if (marker == 0xDA || marker == 0xD9 || marker == 0xD8) return std::nullopt;
@@ -81,36 +496,19 @@ std::optional<FrameHeader> find_frame_header(std::span<const std::uint8_t> jpeg)
   return std::nullopt;
 }
 
-// EXIF orientation -> the TurboJPEG operation that makes the image upright.
-std::optional<int> operation_for(int orientation) {
-  constexpr std::array<int, 9> kOperations = {
-      -1,           TJXOP_NONE,  TJXOP_HFLIP,      TJXOP_ROT180, TJXOP_VFLIP,
-      TJXOP_TRANSPOSE, TJXOP_ROT90, TJXOP_TRANSVERSE, TJXOP_ROT270,
-  };
-  if (orientation < 1 || orientation > 8) return std::nullopt;
-  return kOperations[static_cast<std::size_t>(orientation)];
-}
-
-bool swaps_axes(int operation) {
-  return operation == TJXOP_TRANSPOSE || operation == TJXOP_TRANSVERSE ||
-         operation == TJXOP_ROT90 || operation == TJXOP_ROT270;
-}
-
-Error transform_error(void* handle, std::string_view step) {
+Error transform_error(std::string_view step, const char* detail) {
   std::string message = "lossless transform failed: ";
   message += step;
   message += ": ";
-  message += tjGetErrorStr2(handle);
+  message += detail;
   return Error{ErrorKind::TransformFailed, 0, std::nullopt, std::move(message)};
 }
 
-std::string frame_name(std::uint8_t marker) {
-  return "SOF" + std::to_string(marker - 0xC0);
-}
+std::string frame_name(std::uint8_t marker) { return "SOF" + std::to_string(marker - 0xC0); }
 
-Error too_large_error(const std::optional<FrameHeader>& frame, int width, int height,
-                      std::uint64_t max_pixels) {
-  const std::uint64_t pixels = std::uint64_t(width) * std::uint64_t(height);
+Error too_large_error(const std::optional<FrameHeader>& frame, std::uint32_t width,
+                      std::uint32_t height, std::uint64_t max_pixels) {
+  const std::uint64_t pixels = std::uint64_t{width} * height;
   std::string message = frame ? frame_name(frame->marker) + " segment at offset " +
                                     std::to_string(frame->offset) + ": "
                               : std::string("frame header: ");
@@ -122,6 +520,25 @@ Error too_large_error(const std::optional<FrameHeader>& frame, int width, int he
                std::move(message)};
 }
 
+// Destroys both libjpeg objects however the call ends; jpeg_destroy is safe
+// on a zero-initialised or half-created object.
+struct CodecGuard {
+  jpeg_decompress_struct* source;
+  jpeg_compress_struct* target;
+  ~CodecGuard() {
+    jpeg_destroy_compress(target);
+    jpeg_destroy_decompress(source);
+  }
+};
+
+void init_maps(Session& session) {
+  const bool transpose = session.plan.operation.transpose;
+  for (int variant = 0; variant < 4; ++variant) {
+    session.maps[static_cast<std::size_t>(variant)] =
+        make_coefficient_map(transpose, (variant & 1) != 0, (variant & 2) != 0);
+  }
+}
+
 }  // namespace
 
 Result<TransformResult> transform_to_upright(std::span<const std::uint8_t> jpeg, int orientation,
@@ -131,63 +548,45 @@ Result<TransformResult> transform_to_upright(std::span<const std::uint8_t> jpeg,
     return Error{ErrorKind::UnsupportedFeature, 0, std::nullopt,
                  "EXIF orientation " + std::to_string(orientation) + " is outside 1-8"};
   }
-  Handle handle(tjInitTransform());
-  if (!handle) return transform_error(nullptr, "creating the TurboJPEG instance");
-
-  auto* source = const_cast<unsigned char*>(jpeg.data());  // TurboJPEG 2.1 is not const-correct
   const auto frame = find_frame_header(jpeg);
-  int width = frame ? frame->width : 0;
-  int height = frame ? frame->height : 0;
-  if (!frame) {
-    // jpeg_read_header stops at the first SOS and allocates no sample or
-    // coefficient memory, so the limit is still checked before the image
-    // costs anything.
-    int subsampling = 0, colorspace = 0;
-    if (tjDecompressHeader3(handle.get(), source, jpeg.size(), &width, &height, &subsampling,
-                            &colorspace) != 0) {
-      return transform_error(handle.get(), "reading the header");
-    }
-  }
-  if (std::uint64_t(width) * std::uint64_t(height) > max_pixels) {
-    return too_large_error(frame, width, height, max_pixels);
+  if (frame && std::uint64_t{frame->width} * frame->height > max_pixels) {
+    return too_large_error(frame, frame->width, frame->height, max_pixels);
   }
 
-  tjtransform transform{};
-  transform.op = *operation;
-  transform.options = TJXOPT_TRIM | TJXOPT_COPYNONE;
-  // SOF2 and SOF10 are progressive; keep them so (see the file comment).
-  if (frame && (frame->marker == 0xC2 || frame->marker == 0xCA)) {
-    transform.options |= TJXOPT_PROGRESSIVE;
-  }
-  unsigned char* output = nullptr;
-  unsigned long output_size = 0;
-  // STOPONWARNING: corrupt entropy data is a warning to libjpeg, which would
-  // otherwise fill the gap and succeed. LIMITSCANS caps progressive scans at
-  // 500, which defeats scan-count bombs.
-  const int flags = TJFLAG_STOPONWARNING | TJFLAG_LIMITSCANS;
-  const int status = tjTransform(handle.get(), source, jpeg.size(), 1, &output, &output_size,
-                                 &transform, flags);
-  Buffer owned(output);
-  if (status != 0) return transform_error(handle.get(), "transforming");
+  Session session;
+  ErrorManager errors{};
+  jpeg_std_error(&errors.pub);
+  errors.pub.error_exit = exit_with_error;
+  errors.pub.emit_message = emit_message;
+  jpeg_progress_mgr progress{};
+  progress.progress_monitor = check_scan_count;
+  jpeg_decompress_struct source{};
+  jpeg_compress_struct target{};
+  source.err = &errors.pub;
+  target.err = &errors.pub;
+  const CodecGuard guard{&source, &target};
 
+  if (!read_header(&source, &errors, &progress, &session, jpeg.data(), jpeg.size())) {
+    return transform_error("reading the header", errors.message);
+  }
+  if (!frame && std::uint64_t{source.image_width} * source.image_height > max_pixels) {
+    return too_large_error(std::nullopt, source.image_width, source.image_height, max_pixels);
+  }
+  session.plan = make_plan(source, *operation);
+  init_maps(session);
+  // The output is about as large as the input; a margin avoids most regrowth.
+  session.initial_output_size = jpeg.size() + jpeg.size() / 16 + 4096;
+
+  if (!transform_coefficients(&source, &target, &errors, &session)) {
+    return transform_error("transforming", errors.message);
+  }
+  const Plan& plan = session.plan;
   TransformResult result;
-  result.jpeg.assign(owned.get(), owned.get() + output_size);
-  const auto output_frame = find_frame_header(result.jpeg);
-  if (!output_frame) {
-    return Error{ErrorKind::TransformFailed, 0, std::nullopt,
-                 "lossless transform failed: the output has no frame header"};
-  }
-  const int out_width = output_frame->width;
-  const int out_height = output_frame->height;
-  // Trimmed counts are measured on the output rather than predicted from the
-  // MCU size, in the output's orientation.
-  const bool swapped = swaps_axes(*operation);
-  const int full_width = swapped ? height : width;
-  const int full_height = swapped ? width : height;
-  result.width = static_cast<std::uint32_t>(out_width);
-  result.height = static_cast<std::uint32_t>(out_height);
-  result.trimmed_columns = static_cast<std::uint32_t>(full_width - out_width);
-  result.trimmed_rows = static_cast<std::uint32_t>(full_height - out_height);
+  result.jpeg = std::move(session.output);
+  result.width = plan.width;
+  result.height = plan.height;
+  result.trimmed_columns = plan.full_width - plan.width;
+  result.trimmed_rows = plan.full_height - plan.height;
   return result;
 }
 

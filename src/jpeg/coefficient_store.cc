@@ -1,0 +1,170 @@
+// Packing and unpacking of DCT blocks for PackedBlockArray. The hot loops
+// visit only the nonzero coefficients of a block, found through its bit map,
+// so the cost follows the entropy-coded size rather than the pixel count.
+#include "jpeg/coefficient_store.h"
+
+#include <algorithm>
+#include <bit>
+#include <cstring>
+#include <new>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+namespace exifscrub::jpeg {
+namespace {
+
+// Bit k is set when block[k] is nonzero.
+std::uint64_t nonzero_mask(const std::int16_t* block) noexcept {
+#if defined(__SSE2__)
+  const __m128i zero = _mm_setzero_si128();
+  std::uint64_t zero_bits = 0;
+  for (int part = 0; part < 4; ++part) {
+    // 16 coefficients: compare with zero, narrow to bytes, gather the top bits.
+    __m128i low, high;
+    std::memcpy(&low, block + part * 16, sizeof low);
+    std::memcpy(&high, block + part * 16 + 8, sizeof high);
+    const __m128i bytes = _mm_packs_epi16(_mm_cmpeq_epi16(low, zero), _mm_cmpeq_epi16(high, zero));
+    const auto bits = static_cast<std::uint32_t>(_mm_movemask_epi8(bytes));
+    zero_bits |= std::uint64_t{bits} << (part * 16);
+  }
+  return ~zero_bits;
+#else
+  std::uint64_t mask = 0;
+  for (int k = 0; k < kBlockCoefficients; ++k) {
+    mask |= std::uint64_t{block[k] != 0} << k;
+  }
+  return mask;
+#endif
+}
+
+}  // namespace
+
+CoefficientMap make_coefficient_map(bool transpose, bool negate_odd_columns, bool negate_odd_rows) {
+  CoefficientMap map;
+  for (int k = 0; k < kBlockCoefficients; ++k) {
+    const int row = transpose ? k % 8 : k / 8;  // in the output block
+    const int column = transpose ? k / 8 : k % 8;
+    const bool negate = (negate_odd_columns && column % 2 == 1) != (negate_odd_rows && row % 2 == 1);
+    map.target[static_cast<std::size_t>(k)] = static_cast<std::uint8_t>(row * 8 + column);
+    map.sign[static_cast<std::size_t>(k)] = negate ? -1 : 1;
+  }
+  return map;
+}
+
+PackedBlockArray::PackedBlockArray(std::uint32_t blocks_per_row, std::uint32_t rows)
+    : blocks_per_row_(blocks_per_row),
+      rows_(rows),
+      masks_(std::size_t{blocks_per_row} * rows, 0),
+      starts_(std::size_t{blocks_per_row} * rows, 0),
+      values_(rows) {}
+
+CoefficientRow* PackedBlockArray::access(std::uint32_t start_row, std::uint32_t count,
+                                         bool writable, AccessStatus* status) noexcept {
+  if (count == 0 || start_row > rows_ || count > rows_ - start_row) {
+    *status = AccessStatus::kBadAccess;
+    return nullptr;
+  }
+  if (window_count_ == count && window_start_ == start_row) {
+    window_dirty_ = window_dirty_ || writable;
+    *status = AccessStatus::kOk;
+    return window_rows_.data();
+  }
+  if (!flush() || !reserve_window(count)) {
+    *status = AccessStatus::kOutOfMemory;
+    return nullptr;
+  }
+  for (std::uint32_t i = 0; i < count; ++i) {
+    unpack_row(start_row + i, window_rows_[i]);
+  }
+  window_start_ = start_row;
+  window_count_ = count;
+  window_dirty_ = writable;
+  *status = AccessStatus::kOk;
+  return window_rows_.data();
+}
+
+bool PackedBlockArray::flush() noexcept {
+  if (!window_dirty_) return true;
+  for (std::uint32_t i = 0; i < window_count_; ++i) {
+    if (!pack_row(window_start_ + i, window_rows_[i])) return false;
+  }
+  window_dirty_ = false;
+  return true;
+}
+
+bool PackedBlockArray::reserve_window(std::uint32_t count) noexcept {
+  if (count > window_capacity_) {
+    try {
+      // Value-initialised, so blocks of the padding never read garbage.
+      window_ = std::make_unique<CoefficientBlock[]>(std::size_t{blocks_per_row_} * count);
+      window_rows_.resize(count);
+    } catch (const std::bad_alloc&) {
+      window_capacity_ = 0;
+      window_count_ = 0;
+      return false;
+    }
+    window_capacity_ = count;
+  }
+  for (std::uint32_t i = 0; i < count; ++i) {
+    window_rows_[i] = window_.get() + std::size_t{i} * blocks_per_row_;
+  }
+  return true;
+}
+
+bool PackedBlockArray::pack_row(std::uint32_t row, const CoefficientBlock* blocks) noexcept {
+  const std::size_t first = std::size_t{row} * blocks_per_row_;
+  std::uint32_t total = 0;
+  for (std::uint32_t b = 0; b < blocks_per_row_; ++b) {
+    const std::uint64_t mask = nonzero_mask(blocks[b]);
+    masks_[first + b] = mask;
+    starts_[first + b] = total;
+    total += static_cast<std::uint32_t>(std::popcount(mask));
+  }
+  std::vector<std::int16_t>& values = values_[row];
+  try {
+    values.resize(total);
+  } catch (const std::bad_alloc&) {
+    return false;
+  }
+  std::int16_t* out = values.data();
+  for (std::uint32_t b = 0; b < blocks_per_row_; ++b) {
+    for (std::uint64_t mask = masks_[first + b]; mask != 0; mask &= mask - 1) {
+      *out++ = blocks[b][std::countr_zero(mask)];
+    }
+  }
+  return true;
+}
+
+void PackedBlockArray::unpack_row(std::uint32_t row, CoefficientBlock* blocks) const noexcept {
+  const std::size_t first = std::size_t{row} * blocks_per_row_;
+  const std::int16_t* in = values_[row].data();
+  for (std::uint32_t b = 0; b < blocks_per_row_; ++b) {
+    std::memset(blocks[b], 0, sizeof(CoefficientBlock));
+    for (std::uint64_t mask = masks_[first + b]; mask != 0; mask &= mask - 1) {
+      blocks[b][std::countr_zero(mask)] = *in++;
+    }
+  }
+}
+
+void PackedBlockArray::read_block(std::uint32_t row, std::uint32_t column,
+                                  const CoefficientMap& map, std::int16_t* out) const noexcept {
+  std::memset(out, 0, sizeof(CoefficientBlock));
+  const std::size_t index = std::size_t{row} * blocks_per_row_ + column;
+  const std::int16_t* in = values_[row].data() + starts_[index];
+  for (std::uint64_t mask = masks_[index]; mask != 0; mask &= mask - 1) {
+    const auto k = static_cast<std::size_t>(std::countr_zero(mask));
+    out[map.target[k]] = static_cast<std::int16_t>(*in++ * map.sign[k]);
+  }
+}
+
+std::size_t PackedBlockArray::packed_bytes() const noexcept {
+  std::size_t bytes = masks_.capacity() * sizeof(std::uint64_t) +
+                      starts_.capacity() * sizeof(std::uint32_t) +
+                      values_.capacity() * sizeof(std::vector<std::int16_t>);
+  for (const auto& row : values_) bytes += row.capacity() * sizeof(std::int16_t);
+  return bytes;
+}
+
+}  // namespace exifscrub::jpeg
