@@ -19,7 +19,7 @@ esac
 # Compiling the library, the CLI and the Lambda bootstrap.
 build_packages=(
   build-essential cmake pkg-config git
-  libturbojpeg0-dev libcurl4-openssl-dev libssl-dev libpugixml-dev nlohmann-json3-dev
+  libturbojpeg0-dev libjpeg62-turbo-dev libcurl4-openssl-dev libssl-dev libpugixml-dev nlohmann-json3-dev
   zip unzip patchelf python3
 )
 # Tests: GoogleTest, clang for libFuzzer and sanitizers, the metadata and
