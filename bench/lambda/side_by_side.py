@@ -251,9 +251,9 @@ def cost_per_million(result, memory_mb):
     return duration + PRICE_PER_MILLION_REQUESTS
 
 
-def print_table(results, memory_mb):
+def print_table(results, memory_mb, concurrency):
     print("| | cold start (ms, median) | function duration (ms, median / p95) | "
-          "latency upload->B (ms, median / p95) | images/s at concurrency 16 | "
+          f"latency upload->B (ms, median / p95) | images/s at concurrency {concurrency} | "
           f"peak RSS per process (MB) | cost per million images at {memory_mb} MB (USD) |")
     print("|---|---:|---:|---:|---:|---:|---:|")
     for r in results:
@@ -307,7 +307,7 @@ def main():
         results.append(run_one(name, bootstrap, args, side_env, photos))
         with open(args.json, "w", encoding="utf-8") as f:
             json.dump({"memory_mb": args.memory_mb, "results": results}, f, indent=2)
-    print_table(results, args.memory_mb)
+    print_table(results, args.memory_mb, args.concurrency)
 
 
 if __name__ == "__main__":
