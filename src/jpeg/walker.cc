@@ -5,10 +5,10 @@
 
 #include <algorithm>
 #include <array>
-#include <cstring>
 #include <string>
 
 #include "jpeg/markers.h"
+#include "jpeg/scan_search.h"
 
 namespace exifscrub::jpeg {
 
@@ -278,12 +278,22 @@ std::size_t Walker::step_scan(Bytes chunk, std::size_t at) {
   std::size_t i = at;
   while (i < chunk.size()) {
     if (pending_ff_ == 0) {
-      const void* found = std::memchr(chunk.data() + i, marker::kPrefix, chunk.size() - i);
-      if (found == nullptr) {
-        i = chunk.size();
-        break;
+      // Hand over long runs of data in slices, so that the handler reads
+      // them while they are still in the CPU cache.
+      if (i - start >= kScanSlice) {
+        if (Status sent = emit_scan_data(chunk.subspan(start, i - start), chunk_base_ + start); !sent) {
+          fail(sent.error());
+          return i;
+        }
+        start = i;
       }
-      i = static_cast<std::size_t>(static_cast<const std::uint8_t*>(found) - chunk.data()) + 1;
+      const std::size_t window = std::min(chunk.size(), start + kScanSlice);
+      const std::size_t found = find_scan_marker(chunk.first(window), i);
+      if (found == window) {
+        i = window;
+        continue;
+      }
+      i = found + 1;
       pending_ff_ = 1;
       continue;
     }

@@ -170,6 +170,57 @@ TEST(Walker, LongFillRunsAcrossChunks) {
   }
 }
 
+// Records the size of every piece of scan data and joins the pieces.
+struct ScanPieces : WalkHandler {
+  std::vector<std::size_t> sizes;
+  ByteVector joined;
+
+  Status on_segment(const Segment&) override { return Done{}; }
+  Status on_scan_data(std::uint64_t, Bytes data) override {
+    sizes.push_back(data.size());
+    joined.insert(joined.end(), data.begin(), data.end());
+    return Done{};
+  }
+  Status on_trailer(std::uint64_t, Bytes) override { return Done{}; }
+};
+
+// A scan longer than three slices, with a stuffed 0xFF and a restart marker
+// straddling slice boundaries and fill before EOI.
+TEST(Walker, LongScanDataArrivesInSlices) {
+  constexpr std::size_t kSlice = Walker::kScanSlice;
+  ByteVector data(3 * kSlice + 100);
+  for (std::size_t i = 0; i < data.size(); ++i) data[i] = static_cast<std::uint8_t>(i % 0xFF);
+  data[kSlice - 1] = 0xFF;
+  data[kSlice] = 0x00;
+  data[2 * kSlice - 1] = 0xFF;
+  data[2 * kSlice] = 0xD5;
+  data[3 * kSlice] = 0xFF;
+  data[3 * kSlice + 1] = 0xFF;
+  data[3 * kSlice + 2] = 0x00;
+  const ByteVector input = soi() + dqt() + sof() + dht() + sos() + data + repeat(0xFF, 3) + eoi();
+
+  // The first and third pieces take in the bytes after the 0xFF that ends
+  // their slice. The restart marker at the second boundary lies inside the
+  // search window, so the second piece ends exactly at its slice end.
+  ScanPieces whole;
+  ASSERT_TRUE(walk(input, whole));
+  EXPECT_EQ(whole.joined, data);
+  const std::vector<std::size_t> expected_sizes = {kSlice + 1, kSlice, kSlice + 2, 97};
+  EXPECT_EQ(whole.sizes, expected_sizes);
+
+  for (std::size_t chunk_size : {std::size_t{1}, std::size_t{4096}, kSlice + 1}) {
+    ScanPieces chunked;
+    Walker walker(chunked);
+    for (std::size_t at = 0; at < input.size(); at += chunk_size) {
+      const std::size_t size = std::min(chunk_size, input.size() - at);
+      ASSERT_TRUE(walker.feed(Bytes(input).subspan(at, size))) << chunk_size;
+    }
+    ASSERT_TRUE(walker.finish()) << chunk_size;
+    EXPECT_EQ(chunked.joined, data) << "chunk size " << chunk_size;
+    for (std::size_t size : chunked.sizes) EXPECT_LE(size, kSlice + 2) << "chunk size " << chunk_size;
+  }
+}
+
 TEST(Walker, ErrorIsSticky) {
   Recording recording;
   Walker walker(recording);
