@@ -1,6 +1,7 @@
 // Packing and unpacking of DCT blocks for PackedBlockArray. The hot loops
 // visit only the nonzero coefficients of a block, found through its bit map,
-// so the cost follows the entropy-coded size rather than the pixel count.
+// so the cost follows the number of nonzero coefficients rather than the
+// pixel count.
 #include "jpeg/coefficient_store.h"
 
 #include <algorithm>
@@ -37,6 +38,31 @@ std::uint64_t nonzero_mask(const std::int16_t* block) noexcept {
   }
   return mask;
 #endif
+}
+
+// Values in -127..127 take one byte. Others (often the DC coefficient) take
+// the escape byte 0x80 and then the value in two bytes, little-endian.
+constexpr std::uint8_t kEscape = 0x80;
+
+std::uint8_t* put_value(std::uint8_t* out, std::int16_t value) noexcept {
+  if (value >= -127 && value <= 127) {
+    *out++ = static_cast<std::uint8_t>(value);
+    return out;
+  }
+  const auto bits = static_cast<std::uint16_t>(value);
+  out[0] = kEscape;
+  out[1] = static_cast<std::uint8_t>(bits & 0xFF);
+  out[2] = static_cast<std::uint8_t>(bits >> 8);
+  return out + 3;
+}
+
+const std::uint8_t* get_value(const std::uint8_t* in, std::int16_t* value) noexcept {
+  if (in[0] != kEscape) {
+    *value = static_cast<std::int8_t>(in[0]);
+    return in + 1;
+  }
+  *value = static_cast<std::int16_t>(in[1] | in[2] << 8);
+  return in + 3;
 }
 
 }  // namespace
@@ -115,35 +141,36 @@ bool PackedBlockArray::reserve_window(std::uint32_t count) noexcept {
 
 bool PackedBlockArray::pack_row(std::uint32_t row, const CoefficientBlock* blocks) noexcept {
   const std::size_t first = std::size_t{row} * blocks_per_row_;
-  std::uint32_t total = 0;
-  for (std::uint32_t b = 0; b < blocks_per_row_; ++b) {
-    const std::uint64_t mask = nonzero_mask(blocks[b]);
-    masks_[first + b] = mask;
-    starts_[first + b] = total;
-    total += static_cast<std::uint32_t>(std::popcount(mask));
-  }
-  std::vector<std::int16_t>& values = values_[row];
   try {
-    values.resize(total);
+    scratch_.resize(std::size_t{blocks_per_row_} * kBlockCoefficients * 3);
   } catch (const std::bad_alloc&) {
     return false;
   }
-  std::int16_t* out = values.data();
+  std::uint8_t* out = scratch_.data();
   for (std::uint32_t b = 0; b < blocks_per_row_; ++b) {
-    for (std::uint64_t mask = masks_[first + b]; mask != 0; mask &= mask - 1) {
-      *out++ = blocks[b][std::countr_zero(mask)];
+    const std::uint64_t block_mask = nonzero_mask(blocks[b]);
+    masks_[first + b] = block_mask;
+    starts_[first + b] = static_cast<std::uint32_t>(out - scratch_.data());
+    for (std::uint64_t mask = block_mask; mask != 0; mask &= mask - 1) {
+      out = put_value(out, blocks[b][std::countr_zero(mask)]);
     }
+  }
+  std::vector<std::uint8_t>& values = values_[row];
+  try {
+    values.assign(scratch_.data(), out);
+  } catch (const std::bad_alloc&) {
+    return false;
   }
   return true;
 }
 
 void PackedBlockArray::unpack_row(std::uint32_t row, CoefficientBlock* blocks) const noexcept {
   const std::size_t first = std::size_t{row} * blocks_per_row_;
-  const std::int16_t* in = values_[row].data();
+  const std::uint8_t* in = values_[row].data();
   for (std::uint32_t b = 0; b < blocks_per_row_; ++b) {
     std::memset(blocks[b], 0, sizeof(CoefficientBlock));
     for (std::uint64_t mask = masks_[first + b]; mask != 0; mask &= mask - 1) {
-      blocks[b][std::countr_zero(mask)] = *in++;
+      in = get_value(in, &blocks[b][std::countr_zero(mask)]);
     }
   }
 }
@@ -152,18 +179,20 @@ void PackedBlockArray::read_block(std::uint32_t row, std::uint32_t column,
                                   const CoefficientMap& map, std::int16_t* out) const noexcept {
   std::memset(out, 0, sizeof(CoefficientBlock));
   const std::size_t index = std::size_t{row} * blocks_per_row_ + column;
-  const std::int16_t* in = values_[row].data() + starts_[index];
+  const std::uint8_t* in = values_[row].data() + starts_[index];
   for (std::uint64_t mask = masks_[index]; mask != 0; mask &= mask - 1) {
     const auto k = static_cast<std::size_t>(std::countr_zero(mask));
-    out[map.target[k]] = static_cast<std::int16_t>(*in++ * map.sign[k]);
+    std::int16_t value = 0;
+    in = get_value(in, &value);
+    out[map.target[k]] = static_cast<std::int16_t>(value * map.sign[k]);
   }
 }
 
 std::size_t PackedBlockArray::packed_bytes() const noexcept {
   std::size_t bytes = masks_.capacity() * sizeof(std::uint64_t) +
                       starts_.capacity() * sizeof(std::uint32_t) +
-                      values_.capacity() * sizeof(std::vector<std::int16_t>);
-  for (const auto& row : values_) bytes += row.capacity() * sizeof(std::int16_t);
+                      values_.capacity() * sizeof(std::vector<std::uint8_t>);
+  for (const auto& row : values_) bytes += row.capacity();
   return bytes;
 }
 

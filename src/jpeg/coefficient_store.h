@@ -2,10 +2,11 @@
 // so that a lossless transform needs far less memory than libjpeg's full
 // coefficient arrays (128 bytes per 8x8 block).
 //
-// Each block is stored as a 64-bit map of its nonzero coefficients plus the
-// nonzero values in natural (row-major) order; typical photos have a few
-// nonzero coefficients per block, so a block costs about 12 bytes plus 2 per
-// nonzero value. Does not know libjpeg: the transform glue adapts this class
+// Each block is stored as a 64-bit map of its nonzero coefficients, the
+// offset of its values, and the nonzero values in natural (row-major) order,
+// one byte each for -127..127 and three bytes otherwise. Photos have a few
+// nonzero coefficients per 8x8 block, so a block costs 12 bytes plus about
+// one byte per nonzero value. Does not know libjpeg: the transform glue adapts this class
 // to libjpeg's virtual block array contract. The difficulty is that contract:
 // a window of unpacked rows is handed out for writing, and it is packed only
 // when another window is requested or flush() is called.
@@ -77,8 +78,9 @@ class PackedBlockArray {
   std::uint32_t blocks_per_row_;
   std::uint32_t rows_;
   std::vector<std::uint64_t> masks_;               // per block: bit k set = coefficient k nonzero
-  std::vector<std::uint32_t> starts_;              // per block: index of its first value in its row
-  std::vector<std::vector<std::int16_t>> values_;  // per row: the nonzero values, block after block
+  std::vector<std::uint32_t> starts_;              // per block: offset of its first value in its row
+  std::vector<std::vector<std::uint8_t>> values_;  // per row: the nonzero values, block after block
+  std::vector<std::uint8_t> scratch_;              // a row being packed, at its maximum size
 
   std::unique_ptr<CoefficientBlock[]> window_;
   std::vector<CoefficientRow> window_rows_;

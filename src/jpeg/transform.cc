@@ -5,7 +5,7 @@
 // Memory: libjpeg's transcoder (and jpegtran) keeps the whole source and the
 // whole destination coefficient arrays, 128 bytes per 8x8 block each. Here
 // the decompressor's virtual block arrays are PackedBlockArray objects
-// (about 12 bytes per block plus 2 per nonzero coefficient), and the
+// (12 bytes per block plus about one per nonzero coefficient), and the
 // compressor's arrays store nothing: each block row it requests is generated
 // from the packed source at that moment. libjpeg allows this because a row
 // pointer from access_virt_barray is valid only until the next access to the
