@@ -25,8 +25,8 @@ constexpr int kBlockCoefficients = 64;  // an 8x8 DCT block
 using CoefficientBlock = std::int16_t[kBlockCoefficients];
 using CoefficientRow = CoefficientBlock*;
 
-// Where each source coefficient (natural order index) goes in the output
-// block, and the sign it takes there. Built by make_coefficient_map().
+// The output position and sign of each source coefficient (natural order
+// index) for one block operation. Built by make_coefficient_map().
 struct CoefficientMap {
   std::array<std::uint8_t, kBlockCoefficients> target{};
   std::array<std::int16_t, kBlockCoefficients> sign{};
