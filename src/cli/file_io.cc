@@ -3,12 +3,19 @@
 #include "cli/file_io.h"
 
 #include <fcntl.h>
+#include <signal.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <mutex>
 #include <random>
+#include <utility>
+
+#include "cli/exit_code.h"
 
 namespace exifscrub::cli {
 namespace {
@@ -75,14 +82,6 @@ Result<Done, IoError> sync_folder(const std::filesystem::path& path) {
   return Done{};
 }
 
-// Writes, flushes and closes the temporary file.
-Result<Done, IoError> fill_temporary(Descriptor& fd, std::span<const std::uint8_t> bytes) {
-  auto written = write_descriptor(fd.get(), bytes);
-  if (!written.ok()) return written.error();
-  if (::fsync(fd.get()) != 0) return last_error("fsync");
-  if (fd.close() != 0) return last_error("close");
-  return Done{};
-}
 
 // Appends what fd holds up to end of file to bytes. The loop ends at end of
 // file, on an error, or at the size limit. With stop_without_soi it also ends
@@ -143,7 +142,101 @@ Result<Bytes, IoError> read_regular_file(int fd, std::size_t size) {
   return bytes;
 }
 
+// The path of the file this thread has mapped, for the SIGBUS message. A
+// fixed buffer, since the handler may only read memory and call write.
+thread_local char mapped_path[1024];
+
+void write_all(int fd, const char* text, std::size_t size) {
+  while (size > 0) {
+    const ssize_t count = ::write(fd, text, size);
+    if (count <= 0) return;
+    text += count;
+    size -= static_cast<std::size_t>(count);
+  }
+}
+
+extern "C" void on_truncated_mapping(int /*signal*/) {
+  static constexpr char kPrefix[] = "exifscrub: error: ";
+  static constexpr char kSuffix[] =
+      ": the file was truncated while it was being read; no output was written for it\n";
+  write_all(STDERR_FILENO, kPrefix, sizeof kPrefix - 1);
+  write_all(STDERR_FILENO, mapped_path, ::strnlen(mapped_path, sizeof mapped_path));
+  write_all(STDERR_FILENO, kSuffix, sizeof kSuffix - 1);
+  ::_exit(static_cast<int>(ExitCode::Io));
+}
+
+void install_truncation_handler() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    struct sigaction action {};
+    action.sa_handler = on_truncated_mapping;
+    sigemptyset(&action.sa_mask);
+    ::sigaction(SIGBUS, &action, nullptr);
+  });
+}
+
+void set_mapped_path(const std::filesystem::path& path) {
+  const std::string& text = path.native();
+  const std::size_t size = std::min(text.size(), sizeof mapped_path - 1);
+  std::memcpy(mapped_path, text.data(), size);
+  mapped_path[size] = '\0';
+}
+
 }  // namespace
+
+InputBytes::InputBytes(Bytes bytes) : owned_(std::move(bytes)) {}
+
+InputBytes::InputBytes(const std::uint8_t* mapping, std::size_t size)
+    : mapping_(mapping), mapping_size_(size) {}
+
+InputBytes::~InputBytes() {
+  if (mapping_ != nullptr) ::munmap(const_cast<std::uint8_t*>(mapping_), mapping_size_);
+}
+
+InputBytes::InputBytes(InputBytes&& other) noexcept
+    : owned_(std::move(other.owned_)),
+      mapping_(std::exchange(other.mapping_, nullptr)),
+      mapping_size_(std::exchange(other.mapping_size_, 0)) {}
+
+InputBytes& InputBytes::operator=(InputBytes&& other) noexcept {
+  std::swap(owned_, other.owned_);
+  std::swap(mapping_, other.mapping_);
+  std::swap(mapping_size_, other.mapping_size_);
+  return *this;
+}
+
+std::span<const std::uint8_t> InputBytes::bytes() const {
+  if (mapping_ != nullptr) return {mapping_, mapping_size_};
+  return owned_;
+}
+
+Result<InputBytes, IoError> map_file(const std::filesystem::path& path) {
+  Descriptor fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (fd.get() < 0) return last_error("open");
+  struct stat status {};
+  if (::fstat(fd.get(), &status) != 0) return last_error("stat");
+  if (S_ISDIR(status.st_mode)) return IoError{"open", EISDIR, ""};
+  const auto size = static_cast<std::size_t>(status.st_size);
+  if (!S_ISREG(status.st_mode) || size == 0) {
+    auto bytes = read_descriptor(fd.get());
+    if (!bytes.ok()) return bytes.error();
+    return InputBytes(std::move(bytes).value());
+  }
+  if (size > kMaxInputBytes) {
+    return IoError{"read", EFBIG, "the input is larger than the command line's limit of 1 GiB"};
+  }
+
+  install_truncation_handler();
+  set_mapped_path(path);
+  void* mapping = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd.get(), 0);
+  if (mapping == MAP_FAILED) {
+    // Some file systems cannot map files; read those instead.
+    auto bytes = read_regular_file(fd.get(), size);
+    if (!bytes.ok()) return bytes.error();
+    return InputBytes(std::move(bytes).value());
+  }
+  return InputBytes(static_cast<const std::uint8_t*>(mapping), size);
+}
 
 std::string IoError::message() const {
   return operation + " failed: " + (reason.empty() ? std::strerror(error_number) : reason);
@@ -176,23 +269,49 @@ Result<Done, IoError> write_descriptor(int fd, std::span<const std::uint8_t> byt
   return Done{};
 }
 
+AtomicFile::AtomicFile(std::filesystem::path path, std::filesystem::path temporary, int fd)
+    : path_(std::move(path)), temporary_(std::move(temporary)), fd_(fd) {}
+
+Result<AtomicFile, IoError> AtomicFile::create(const std::filesystem::path& path) {
+  int fd = -1;
+  auto temporary = create_temporary(path, fd);
+  if (!temporary.ok()) return temporary.error();
+  return AtomicFile(path, std::move(temporary).value(), fd);
+}
+
+AtomicFile::~AtomicFile() {
+  if (fd_ >= 0) ::close(fd_);
+  if (!committed_ && !temporary_.empty()) ::unlink(temporary_.c_str());
+}
+
+AtomicFile::AtomicFile(AtomicFile&& other) noexcept
+    : path_(std::move(other.path_)),
+      temporary_(std::exchange(other.temporary_, {})),
+      fd_(std::exchange(other.fd_, -1)),
+      committed_(other.committed_) {}
+
+Result<Done, IoError> AtomicFile::write(std::span<const std::uint8_t> bytes) {
+  return write_descriptor(fd_, bytes);
+}
+
+Result<Done, IoError> AtomicFile::commit() {
+  if (::fsync(fd_) != 0) return last_error("fsync");
+  const int status = ::close(fd_);
+  fd_ = -1;
+  if (status != 0) return last_error("close");
+  if (::rename(temporary_.c_str(), path_.c_str()) != 0) return last_error("rename");
+  committed_ = true;
+  // The rename is durable only once the folder entry is on disk.
+  return sync_folder(path_);
+}
+
 Result<Done, IoError> write_file_atomic(const std::filesystem::path& path,
                                         std::span<const std::uint8_t> bytes) {
-  int raw_fd = -1;
-  auto temporary = create_temporary(path, raw_fd);
-  if (!temporary.ok()) return temporary.error();
-  Descriptor fd(raw_fd);
-
-  auto filled = fill_temporary(fd, bytes);
-  if (filled.ok() && ::rename(temporary.value().c_str(), path.c_str()) != 0) {
-    filled = last_error("rename");
-  }
-  if (!filled.ok()) {
-    ::unlink(temporary.value().c_str());
-    return filled.error();
-  }
-  // The rename is durable only once the folder entry is on disk.
-  return sync_folder(path);
+  auto file = AtomicFile::create(path);
+  if (!file.ok()) return file.error();
+  auto written = file.value().write(bytes);
+  if (!written.ok()) return written.error();
+  return file.value().commit();
 }
 
 }  // namespace exifscrub::cli

@@ -30,6 +30,41 @@ using Bytes = std::vector<std::uint8_t>;
 // Reads a whole regular file. A folder yields "open failed: Is a directory".
 Result<Bytes, IoError> read_file(const std::filesystem::path& path);
 
+// The bytes of one input: a read-only mapping of a regular file, or a buffer
+// read from a stream. Move-only; the mapping ends with the object.
+class InputBytes {
+ public:
+  explicit InputBytes(Bytes bytes);
+  ~InputBytes();
+  InputBytes(InputBytes&& other) noexcept;
+  InputBytes& operator=(InputBytes&& other) noexcept;
+  InputBytes(const InputBytes&) = delete;
+  InputBytes& operator=(const InputBytes&) = delete;
+
+  std::span<const std::uint8_t> bytes() const;
+
+ private:
+  friend Result<InputBytes, IoError> map_file(const std::filesystem::path& path);
+  InputBytes(const std::uint8_t* mapping, std::size_t size);
+
+  Bytes owned_;
+  const std::uint8_t* mapping_ = nullptr;
+  std::size_t mapping_size_ = 0;
+};
+
+// Maps a whole regular file read-only, with its pages populated up front:
+// no copy, and no page fault per 4 KiB as a read into fresh memory costs.
+// Files that cannot be mapped (empty, or not regular) are read instead.
+// Errors as read_file, plus EFBIG past kMaxInputBytes.
+//
+// A file truncated by another process while mapped makes the next access to
+// the lost pages raise SIGBUS. The first mapping installs a handler that
+// prints "exifscrub: error: <path>: the file was truncated while it was being
+// read; no output was written for it" and exits with ExitCode::Io. No output
+// can be partial at that point: outputs are written from separate buffers,
+// through a temporary file that is renamed only when complete.
+Result<InputBytes, IoError> map_file(const std::filesystem::path& path);
+
 // Largest input the command line reads into memory.
 inline constexpr std::size_t kMaxInputBytes = std::size_t{1} << 30;
 
@@ -40,6 +75,35 @@ Result<Bytes, IoError> read_descriptor(int fd);
 
 // Writes bytes to a file descriptor (standard output), retrying short writes.
 Result<Done, IoError> write_descriptor(int fd, std::span<const std::uint8_t> bytes);
+
+// A file being replaced atomically: bytes go to a temporary file named
+// ".<name>.exifscrub-<random>" in the destination's folder, created with mode
+// 0666 minus the umask. commit() makes it the destination. Destroying an
+// uncommitted AtomicFile removes the temporary file, so a failure at any step
+// leaves the destination untouched. Move-only.
+class AtomicFile {
+ public:
+  static Result<AtomicFile, IoError> create(const std::filesystem::path& path);
+  ~AtomicFile();
+  AtomicFile(AtomicFile&& other) noexcept;
+  AtomicFile& operator=(AtomicFile&&) = delete;
+  AtomicFile(const AtomicFile&) = delete;
+  AtomicFile& operator=(const AtomicFile&) = delete;
+
+  // Appends bytes, retrying short writes.
+  Result<Done, IoError> write(std::span<const std::uint8_t> bytes);
+  // Flushes the file to disk (fsync), renames it over the destination and
+  // flushes the folder entry. On failure the temporary file is removed.
+  Result<Done, IoError> commit();
+
+ private:
+  AtomicFile(std::filesystem::path path, std::filesystem::path temporary, int fd);
+
+  std::filesystem::path path_;
+  std::filesystem::path temporary_;
+  int fd_ = -1;
+  bool committed_ = false;
+};
 
 // Replaces `path` atomically with `bytes`: a temporary file named
 // ".<name>.exifscrub-<random>" in the same folder, created with mode 0666

@@ -20,7 +20,7 @@ ExitCode run_inspect(const InspectArguments& arguments) {
     return ExitCode::Io;
   }
 
-  auto report = jpeg::inspect(input.value(), arguments.scrub);
+  auto report = jpeg::inspect(input.value().bytes(), arguments.scrub);
   if (!report.ok()) {
     std::cerr << format_rejection(arguments.input, report.error()) << "\n";
     if (arguments.json) {

@@ -13,18 +13,38 @@ Location parse_location(std::string_view text) {
   return {LocationKind::Local, std::string(text)};
 }
 
-Result<Bytes, IoError> read_location(const Location& location) {
+Result<InputBytes, IoError> read_location(const Location& location) {
   switch (location.kind) {
-    case LocationKind::Stdio:
-      return read_descriptor(STDIN_FILENO);
+    case LocationKind::Stdio: {
+      auto bytes = read_descriptor(STDIN_FILENO);
+      if (!bytes.ok()) return bytes.error();
+      return InputBytes(std::move(bytes).value());
+    }
     case LocationKind::Local:
-      return read_file(location.text);
+      return map_file(location.text);
     case LocationKind::S3:
       break;
   }
   // S3 locations never reach here: strip hands them to run_s3_strip, and
   // inspect rejects them as a usage error.
   return IoError{"read", ENOTSUP, ""};
+}
+
+Result<Done, IoError> prepare_local_output(const std::filesystem::path& path) {
+  // The atomic rename would replace a device or FIFO with a regular
+  // file (as root, "-o /dev/null" would replace the device).
+  std::error_code status_error;
+  const auto type = std::filesystem::symlink_status(path, status_error).type();
+  if (!status_error && type != std::filesystem::file_type::regular &&
+      type != std::filesystem::file_type::symlink && type != std::filesystem::file_type::not_found) {
+    return IoError{"write", 0, "the output exists and is not a regular file; use - for standard output"};
+  }
+  if (path.has_parent_path()) {
+    std::error_code error;
+    std::filesystem::create_directories(path.parent_path(), error);
+    if (error) return IoError{"create folder", error.value(), ""};
+  }
+  return Done{};
 }
 
 Result<Done, IoError> write_location(const Location& location,
@@ -34,19 +54,8 @@ Result<Done, IoError> write_location(const Location& location,
       return write_descriptor(STDOUT_FILENO, bytes);
     case LocationKind::Local: {
       const std::filesystem::path path(location.text);
-      // The atomic rename would replace a device or FIFO with a regular
-      // file (as root, "-o /dev/null" would replace the device).
-      std::error_code status_error;
-      const auto type = std::filesystem::symlink_status(path, status_error).type();
-      if (!status_error && type != std::filesystem::file_type::regular &&
-          type != std::filesystem::file_type::symlink && type != std::filesystem::file_type::not_found) {
-        return IoError{"write", 0, "the output exists and is not a regular file; use - for standard output"};
-      }
-      if (path.has_parent_path()) {
-        std::error_code error;
-        std::filesystem::create_directories(path.parent_path(), error);
-        if (error) return IoError{"create folder", error.value(), ""};
-      }
+      auto prepared = prepare_local_output(path);
+      if (!prepared.ok()) return prepared.error();
       return write_file_atomic(path, bytes);
     }
     case LocationKind::S3:

@@ -28,8 +28,14 @@ struct Location {
 
 Location parse_location(std::string_view text);
 
-// Reads the whole image. Requires a Stdio or Local location.
-Result<Bytes, IoError> read_location(const Location& location);
+// Reads the whole image, mapping a local file (see map_file). Requires a
+// Stdio or Local location.
+Result<InputBytes, IoError> read_location(const Location& location);
+
+// Checks that a local output path may be replaced (it is absent, a regular
+// file or a symbolic link, not a device or FIFO) and creates its missing
+// parent folders.
+Result<Done, IoError> prepare_local_output(const std::filesystem::path& path);
 
 // Writes the image: standard output, or an atomic replacement of a local
 // file after creating its missing parent folders. Requires a Stdio or Local

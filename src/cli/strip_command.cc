@@ -1,8 +1,12 @@
 #include <unistd.h>
 
+#include <filesystem>
 #include <iostream>
+#include <optional>
+#include <system_error>
 
 #include "cli/commands.h"
+#include "cli/file_scrub.h"
 #include "cli/plan.h"
 #include "cli/report.h"
 #include "cli/s3_strip.h"
@@ -41,23 +45,59 @@ class StripRun {
     auto input = read_location(job.input);
     if (!input.ok()) return report_io_error(job.name, job.name, input.error(), kReadFix);
 
-    auto scrubbed = jpeg::scrub(input.value(), arguments_.scrub);
-    if (!scrubbed.ok()) {
-      std::cerr << format_rejection(job.name, scrubbed.error()) << "\n";
-      if (arguments_.json) {
-        files_.push_back({{"input", job.name},
-                          {"status", "rejected"},
-                          {"error", error_to_json(scrubbed.error())}});
-      }
-      return ExitCode::Rejected;
-    }
+    if (auto streamed = try_streaming(job, input.value().bytes())) return *streamed;
+
+    auto scrubbed = jpeg::scrub(input.value().bytes(), arguments_.scrub);
+    if (!scrubbed.ok()) return report_rejection(job, scrubbed.error());
 
     auto written = write_location(job.output, scrubbed->jpeg);
     if (!written.ok()) {
       return report_io_error(job.name, job.output.text, written.error(), kWriteFix);
     }
+    return report_scrubbed(job, scrubbed->report);
+  }
 
-    const auto& report = scrubbed->report;
+  // Scrubs into an existing folder through scrub_to_file, which needs no
+  // output buffer. Returns std::nullopt when the job needs the buffered path
+  // instead: standard output, a missing folder (created only once an image
+  // has passed, so a rejected input creates nothing), an output that may not
+  // be replaced or a temporary file that cannot be created (the buffered
+  // path then reports the rejection first, if any, and the write error
+  // otherwise), or an orientation to apply.
+  std::optional<ExitCode> try_streaming(const StripJob& job, std::span<const std::uint8_t> input) {
+    if (job.output.kind != LocationKind::Local) return std::nullopt;
+    const std::filesystem::path path(job.output.text);
+    std::error_code error;
+    if (path.has_parent_path() && !std::filesystem::is_directory(path.parent_path(), error)) {
+      return std::nullopt;
+    }
+    if (!prepare_local_output(path).ok()) return std::nullopt;
+    auto file = AtomicFile::create(path);
+    if (!file.ok()) return std::nullopt;
+
+    FileScrubResult result = scrub_to_file(input, arguments_.scrub, std::move(file).value());
+    switch (result.status) {
+      case FileScrubStatus::Written:
+        return report_scrubbed(job, result.report);
+      case FileScrubStatus::Rejected:
+        return report_rejection(job, *result.rejection);
+      case FileScrubStatus::Failed:
+        return report_io_error(job.name, job.output.text, *result.io_error, kWriteFix);
+      case FileScrubStatus::NeedsWholeImage:
+        break;
+    }
+    return std::nullopt;
+  }
+
+  ExitCode report_rejection(const StripJob& job, const jpeg::Error& error) {
+    std::cerr << format_rejection(job.name, error) << "\n";
+    if (arguments_.json) {
+      files_.push_back({{"input", job.name}, {"status", "rejected"}, {"error", error_to_json(error)}});
+    }
+    return ExitCode::Rejected;
+  }
+
+  ExitCode report_scrubbed(const StripJob& job, const jpeg::ScrubReport& report) {
     if (arguments_.json) {
       files_.push_back({{"input", job.name},
                         {"output", job.output.text},

@@ -151,6 +151,43 @@ TEST_F(StripCommand, RejectedInputLeavesNoOutput) {
   }
 }
 
+TEST_F(StripCommand, ScanDamageLeavesNoTemporaryFile) {
+  // The output folder exists, so the image streams into a temporary file
+  // before the damage at the end of the scan is found.
+  tagged_photo();
+  Bytes damaged = read_bytes(dir_ / "photo.jpg");
+  damaged.resize(damaged.size() - 2);  // no EOI
+  write_bytes(dir_ / "damaged.jpg", damaged);
+  fs::create_directories(dir_ / "out");
+
+  const auto result = run_exifscrub({"strip", "damaged.jpg", "-o", "out/clean.jpg"}, dir_.path());
+
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_EQ(result.err.rfind("exifscrub: error: damaged.jpg: rejected: ", 0), 0u) << result.err;
+  EXPECT_EQ(list_tree(dir_ / "out"), std::vector<std::string>{});
+}
+
+TEST_F(StripCommand, FileOutputEqualsStdoutOutput) {
+  // A file output streams through a temporary file and standard output
+  // takes the buffered path; both must write the same bytes and report.
+  tagged_photo();
+  for (const std::string mode : {"apply", "keep-tag", "drop"}) {
+    SCOPED_TRACE(mode);
+    const auto to_file = run_exifscrub(
+        {"strip", "photo.jpg", "-o", "file.jpg", "--orientation", mode, "--json"}, dir_.path());
+    const auto to_stdout = run_exifscrub(
+        {"strip", "photo.jpg", "-o", "-", "--orientation", mode, "--json"}, dir_.path());
+    ASSERT_EQ(to_file.exit_code, 0) << to_file.err;
+    ASSERT_EQ(to_stdout.exit_code, 0) << to_stdout.err;
+
+    const Bytes file_bytes = read_bytes(dir_ / "file.jpg");
+    EXPECT_EQ(file_bytes, Bytes(to_stdout.out.begin(), to_stdout.out.end()));
+    auto file_report = nlohmann::json::parse(to_file.out).at("files").at(0).at("report");
+    auto stdout_report = nlohmann::json::parse(to_stdout.err).at("files").at(0).at("report");
+    EXPECT_EQ(file_report, stdout_report);
+  }
+}
+
 TEST_F(StripCommand, RejectedInputKeepsExistingOutput) {
   write_bytes(dir_ / "garbage.jpg", Bytes{'n', 'o', 't', ' ', 'a', ' ', 'j', 'p', 'e', 'g'});
   write_bytes(dir_ / "clean.jpg", Bytes{'o', 'l', 'd'});
