@@ -9,7 +9,10 @@
 #      of warm synchronous invocations, the function's own duration_ms log
 #      field, and the bootstrap's peak RSS (VmHWM) after them; the same round
 #      trip and RSS for the Python reference handler in bench/lambda;
-#   3. the size of the deployment zip from scripts/package-lambda.sh.
+#   3. the size of the deployment zip from scripts/package-lambda.sh;
+#   4. when Google Benchmark was found at build time,
+#      exifscrub_runtime_api_bench: the Runtime API exchange of one warm
+#      invocation (GET /next and POST of the response) on loopback.
 # Nothing here asserts a timing; the tables also go to BENCH_OUT.
 #
 # Usage: bench/s3/with-rgw.sh bench/function/run.sh
@@ -126,6 +129,20 @@ print(statistics.median(values[-int(sys.argv[2]):]) if values else "n/a")
 PY
 )
 
+runtime_api_bench=$build_dir/bin/exifscrub_runtime_api_bench
+runtime_api_row="| not built (Google Benchmark missing) | | |"
+if [[ -x $runtime_api_bench ]]; then
+  echo "Runtime API exchange" >&2
+  "$runtime_api_bench" --benchmark_repetitions=5 --benchmark_report_aggregates_only=true \
+    --benchmark_format=json >"$work/runtime-api.json" 2>/dev/null
+  runtime_api_row=$(/usr/bin/python3 - "$work/runtime-api.json" <<'PY'
+import json, sys
+rows = [b for b in json.load(open(sys.argv[1]))["benchmarks"] if b.get("aggregate_name") == "median"]
+print("\n".join(f"| {b['run_name']} | {b['real_time']:.1f} | {b['cpu_time']:.1f} |" for b in rows))
+PY
+)
+fi
+
 echo "packaging" >&2
 BUILD_DIR=$build_dir DIST_DIR=$work/dist "$root/scripts/package-lambda.sh" >"$work/package.log" 2>&1 || {
   echo "function-bench: scripts/package-lambda.sh failed:" >&2
@@ -161,6 +178,10 @@ plain=$(field "$work/upright.tsv" plain_get_put_ms)
   bootstrap_row "exifscrub (median duration_ms logged: $duration_ms)" upright "$native_ms" "$native_kib"
   bootstrap_row "exifscrub" "orientation 6" "$rotated_ms" "$rotated_kib"
   bootstrap_row "Python reference (bench/lambda)" upright "$python_ms" "$python_kib"
+  echo
+  echo "| Runtime API exchange (GET /next + POST response), median of 5 | wall us | CPU us |"
+  echo "|---|---|---|"
+  echo "$runtime_api_row"
   echo
   awk -v zip="$zip_bytes" -v unpacked="$unpacked_bytes" -v name="$(basename "$zip")" \
     'BEGIN { printf "| package | zip bytes | zip MiB | unpacked MiB |\n|---|---|---|---|\n| %s | %d | %.2f | %.2f |\n", name, zip, zip / 1048576, unpacked / 1048576 }'
