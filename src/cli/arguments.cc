@@ -147,7 +147,9 @@ Result<StripArguments, UsageError> parse_strip_arguments(std::span<const std::st
       if (!quiet.ok()) return quiet.error();
       auto json = apply_flag(token, "--json", parsed.json, cursor);
       if (!json.ok()) return json.error();
-      if (!scrub.value() && !quiet.value() && !json.value()) {
+      auto no_fsync = apply_flag(token, "--no-fsync", parsed.no_fsync, cursor);
+      if (!no_fsync.ok()) return no_fsync.error();
+      if (!scrub.value() && !quiet.value() && !json.value() && !no_fsync.value()) {
         return cursor.error("unknown option '" + token.name + "'");
       }
     }

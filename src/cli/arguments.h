@@ -29,6 +29,7 @@ struct StripArguments {
   bool quiet = false;  // no per-file summary and no skip notices; errors still print
   bool json = false;   // one JSON report instead of the per-file summaries
   int jobs = 4;        // objects processed at once when S3 locations are involved
+  bool no_fsync = false;  // skip the fsync of each written file and its folder
 };
 
 // Upper bound of --jobs: each job holds one object and one S3 connection.

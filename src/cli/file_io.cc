@@ -294,24 +294,25 @@ Result<Done, IoError> AtomicFile::write(std::span<const std::uint8_t> bytes) {
   return write_descriptor(fd_, bytes);
 }
 
-Result<Done, IoError> AtomicFile::commit() {
-  if (::fsync(fd_) != 0) return last_error("fsync");
+Result<Done, IoError> AtomicFile::commit(bool sync) {
+  if (sync && ::fsync(fd_) != 0) return last_error("fsync");
   const int status = ::close(fd_);
   fd_ = -1;
   if (status != 0) return last_error("close");
   if (::rename(temporary_.c_str(), path_.c_str()) != 0) return last_error("rename");
   committed_ = true;
   // The rename is durable only once the folder entry is on disk.
+  if (!sync) return Done{};
   return sync_folder(path_);
 }
 
 Result<Done, IoError> write_file_atomic(const std::filesystem::path& path,
-                                        std::span<const std::uint8_t> bytes) {
+                                        std::span<const std::uint8_t> bytes, bool sync) {
   auto file = AtomicFile::create(path);
   if (!file.ok()) return file.error();
   auto written = file.value().write(bytes);
   if (!written.ok()) return written.error();
-  return file.value().commit();
+  return file.value().commit(sync);
 }
 
 }  // namespace exifscrub::cli

@@ -92,9 +92,10 @@ class AtomicFile {
 
   // Appends bytes, retrying short writes.
   Result<Done, IoError> write(std::span<const std::uint8_t> bytes);
-  // Flushes the file to disk (fsync), renames it over the destination and
-  // flushes the folder entry. On failure the temporary file is removed.
-  Result<Done, IoError> commit();
+  // Renames the file over the destination. With sync, the file is flushed to
+  // disk (fsync) before and the folder entry after, so the new content
+  // survives a power loss. On failure the temporary file is removed.
+  Result<Done, IoError> commit(bool sync);
 
  private:
   AtomicFile(std::filesystem::path path, std::filesystem::path temporary, int fd);
@@ -108,11 +109,12 @@ class AtomicFile {
 // Replaces `path` atomically with `bytes`: a temporary file named
 // ".<name>.exifscrub-<random>" in the same folder, created with mode 0666
 // minus the umask, written, fsynced, renamed over `path`, then the folder is
-// fsynced. On failure the temporary file is removed and `path` is untouched.
+// fsynced (both fsyncs only with sync). On failure the temporary file is
+// removed and `path` is untouched.
 // NOTE: a process killed between creating and renaming the temporary file
 // leaves it behind; such files are never mistaken for output, since the
 // folder walk takes only names ending in .jpg or .jpeg.
 Result<Done, IoError> write_file_atomic(const std::filesystem::path& path,
-                                        std::span<const std::uint8_t> bytes);
+                                        std::span<const std::uint8_t> bytes, bool sync = true);
 
 }  // namespace exifscrub::cli

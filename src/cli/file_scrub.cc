@@ -60,7 +60,7 @@ FileScrubResult failed(IoError error) {
 }  // namespace
 
 FileScrubResult scrub_to_file(std::span<const std::uint8_t> input, const jpeg::ScrubOptions& options,
-                              AtomicFile file) {
+                              AtomicFile file, bool sync) {
   GatheringWriter writer(file);
   jpeg::StreamScrubber scrubber(options, [&writer](std::span<const std::uint8_t> bytes) {
     writer.write(bytes);
@@ -79,7 +79,7 @@ FileScrubResult scrub_to_file(std::span<const std::uint8_t> input, const jpeg::S
 
   writer.flush();
   if (writer.error()) return failed(*writer.error());
-  auto committed = file.commit();
+  auto committed = file.commit(sync);
   if (!committed.ok()) return failed(committed.error());
   result.status = FileScrubStatus::Written;
   result.report = scrubber.report();

@@ -32,10 +32,11 @@ struct FileScrubResult {
   std::optional<IoError> io_error;
 };
 
-// Scrubs input into file and commits it when the status is Written; on any
+// Scrubs input into file and commits it (with sync, see AtomicFile::commit)
+// when the status is Written; on any
 // other status the file is dropped, which removes the temporary file. The
 // bytes written equal jpeg::scrub(input, options)->jpeg.
 FileScrubResult scrub_to_file(std::span<const std::uint8_t> input, const jpeg::ScrubOptions& options,
-                              AtomicFile file);
+                              AtomicFile file, bool sync);
 
 }  // namespace exifscrub::cli

@@ -86,6 +86,10 @@ Options:
                         of the per-file summaries
   -j, --jobs N          objects processed at once with S3 locations (1 to 64,
                         default: 4)
+  --no-fsync            do not flush each written file and its folder to disk
+                        before and after the rename (faster; after a power
+                        loss a new file may be empty or missing, so keep the
+                        originals when using it)
   -h, --help            show this help
 
 Each scrubbed file gets one summary line on standard error: the removed

@@ -47,8 +47,8 @@ Result<Done, IoError> prepare_local_output(const std::filesystem::path& path) {
   return Done{};
 }
 
-Result<Done, IoError> write_location(const Location& location,
-                                     std::span<const std::uint8_t> bytes) {
+Result<Done, IoError> write_location(const Location& location, std::span<const std::uint8_t> bytes,
+                                     bool sync) {
   switch (location.kind) {
     case LocationKind::Stdio:
       return write_descriptor(STDOUT_FILENO, bytes);
@@ -56,7 +56,7 @@ Result<Done, IoError> write_location(const Location& location,
       const std::filesystem::path path(location.text);
       auto prepared = prepare_local_output(path);
       if (!prepared.ok()) return prepared.error();
-      return write_file_atomic(path, bytes);
+      return write_file_atomic(path, bytes, sync);
     }
     case LocationKind::S3:
       break;

@@ -40,6 +40,8 @@ Result<Done, IoError> prepare_local_output(const std::filesystem::path& path);
 // Writes the image: standard output, or an atomic replacement of a local
 // file after creating its missing parent folders. Requires a Stdio or Local
 // location.
-Result<Done, IoError> write_location(const Location& location, std::span<const std::uint8_t> bytes);
+// With sync, a local file is flushed to disk (see write_file_atomic).
+Result<Done, IoError> write_location(const Location& location, std::span<const std::uint8_t> bytes,
+                                     bool sync = true);
 
 }  // namespace exifscrub::cli

@@ -175,11 +175,12 @@ Result<Bytes, JobResult> read_input(s3::Client& client, const Endpoint& input) {
   return body;
 }
 
-std::optional<JobResult> write_output(s3::Client& client, const Endpoint& output, std::span<const std::uint8_t> bytes) {
+std::optional<JobResult> write_output(s3::Client& client, const Endpoint& output, std::span<const std::uint8_t> bytes,
+                                      bool sync) {
   if (!output.object) {
     std::error_code ignored;
     if (output.file.has_parent_path()) fs::create_directories(output.file.parent_path(), ignored);
-    auto written = write_file_atomic(output.file, bytes);
+    auto written = write_file_atomic(output.file, bytes, sync);
     if (!written.ok()) return JobResult{JobStatus::Failed, "write_failed", output.display() + ": " + written.error().message(), 0, 0};
     return std::nullopt;
   }
@@ -190,7 +191,7 @@ std::optional<JobResult> write_output(s3::Client& client, const Endpoint& output
   return std::nullopt;
 }
 
-JobResult run_job(s3::Client& client, const Job& job, const jpeg::ScrubOptions& scrub) {
+JobResult run_job(s3::Client& client, const Job& job, const jpeg::ScrubOptions& scrub, bool sync) {
   if (job.input.object && job.output.object) {
     pipeline::TransferRequest request;
     request.source = {job.input.object->bucket, job.input.object->key};
@@ -211,7 +212,7 @@ JobResult run_job(s3::Client& client, const Job& job, const jpeg::ScrubOptions& 
             job.input.display() + ": " + scrubbed.error().describe(), input.value().size(), 0};
 
   }
-  if (auto failed = write_output(client, job.output, scrubbed.value().jpeg)) return *failed;
+  if (auto failed = write_output(client, job.output, scrubbed.value().jpeg, sync)) return *failed;
   return {JobStatus::Scrubbed, "", "", input.value().size(), scrubbed.value().jpeg.size()};
 }
 
@@ -337,7 +338,7 @@ ExitCode run_s3_strip(const StripArguments& arguments) {
   const auto work = [&] {
     s3::Client client(config.value());
     for (std::size_t index = next++; index < jobs.size(); index = next++) {
-      progress.record(jobs[index], run_job(client, jobs[index], arguments.scrub));
+      progress.record(jobs[index], run_job(client, jobs[index], arguments.scrub, !arguments.no_fsync));
     }
   };
   const std::size_t worker_count = std::min<std::size_t>(static_cast<std::size_t>(arguments.jobs), jobs.size());

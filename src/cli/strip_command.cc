@@ -50,7 +50,7 @@ class StripRun {
     auto scrubbed = jpeg::scrub(input.value().bytes(), arguments_.scrub);
     if (!scrubbed.ok()) return report_rejection(job, scrubbed.error());
 
-    auto written = write_location(job.output, scrubbed->jpeg);
+    auto written = write_location(job.output, scrubbed->jpeg, !arguments_.no_fsync);
     if (!written.ok()) {
       return report_io_error(job.name, job.output.text, written.error(), kWriteFix);
     }
@@ -75,7 +75,7 @@ class StripRun {
     auto file = AtomicFile::create(path);
     if (!file.ok()) return std::nullopt;
 
-    FileScrubResult result = scrub_to_file(input, arguments_.scrub, std::move(file).value());
+    FileScrubResult result = scrub_to_file(input, arguments_.scrub, std::move(file).value(), !arguments_.no_fsync);
     switch (result.status) {
       case FileScrubStatus::Written:
         return report_scrubbed(job, result.report);

@@ -28,13 +28,14 @@ TEST(ParseStripArguments, DefaultsMatchLibrary) {
   EXPECT_EQ(parsed->scrub.max_transform_pixels, 100'000'000u);
   EXPECT_FALSE(parsed->quiet);
   EXPECT_FALSE(parsed->json);
+  EXPECT_FALSE(parsed->no_fsync);
   EXPECT_FALSE(parsed->help);
 }
 
 TEST(ParseStripArguments, ReadsEveryOption) {
   const auto parsed = parse_strip({"--orientation", "keep-tag", "a.jpg", "--drop-icc",
                                    "--max-pixels=5000", "--quiet", "--json", "b.jpg",
-                                   "--output=out"});
+                                   "--output=out", "--no-fsync"});
   ASSERT_TRUE(parsed.ok()) << parsed.error().message;
   EXPECT_EQ(parsed->inputs, (Args{"a.jpg", "b.jpg"}));
   EXPECT_EQ(parsed->output, "out");
@@ -43,6 +44,7 @@ TEST(ParseStripArguments, ReadsEveryOption) {
   EXPECT_EQ(parsed->scrub.max_transform_pixels, 5000u);
   EXPECT_TRUE(parsed->quiet);
   EXPECT_TRUE(parsed->json);
+  EXPECT_TRUE(parsed->no_fsync);
 }
 
 TEST(ParseStripArguments, OrientationModes) {

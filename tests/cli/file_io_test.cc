@@ -29,7 +29,17 @@ TEST(AtomicFile, CommitReplacesDestination) {
   ASSERT_TRUE(file.value().write(as_span("new")).ok());
   EXPECT_EQ(read_bytes(dir / "out.jpg"), (testing::Bytes{'o', 'l', 'd'}));
 
-  ASSERT_TRUE(file.value().commit().ok());
+  ASSERT_TRUE(file.value().commit(true).ok());
+  EXPECT_EQ(read_bytes(dir / "out.jpg"), (testing::Bytes{'n', 'e', 'w'}));
+  EXPECT_EQ(list_tree(dir.path()), std::vector<std::string>{"out.jpg"});
+}
+
+TEST(AtomicFile, CommitWithoutSyncReplacesDestination) {
+  TempDir dir;
+  auto file = AtomicFile::create(dir / "out.jpg");
+  ASSERT_TRUE(file.ok()) << file.error().message();
+  ASSERT_TRUE(file.value().write(as_span("new")).ok());
+  ASSERT_TRUE(file.value().commit(false).ok());
   EXPECT_EQ(read_bytes(dir / "out.jpg"), (testing::Bytes{'n', 'e', 'w'}));
   EXPECT_EQ(list_tree(dir.path()), std::vector<std::string>{"out.jpg"});
 }

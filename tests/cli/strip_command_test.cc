@@ -188,6 +188,22 @@ TEST_F(StripCommand, FileOutputEqualsStdoutOutput) {
   }
 }
 
+TEST_F(StripCommand, NoFsyncWritesSameBytes) {
+  tagged_photo();
+  fs::create_directories(dir_ / "out");
+  const auto durable = run_exifscrub({"strip", "photo.jpg", "-o", "durable.jpg"}, dir_.path());
+  // Into an existing folder (streamed) and into a new one (buffered).
+  const auto streamed =
+      run_exifscrub({"strip", "photo.jpg", "-o", "out/fast.jpg", "--no-fsync"}, dir_.path());
+  const auto buffered =
+      run_exifscrub({"strip", "photo.jpg", "-o", "new/fast.jpg", "--no-fsync"}, dir_.path());
+  ASSERT_EQ(durable.exit_code, 0) << durable.err;
+  ASSERT_EQ(streamed.exit_code, 0) << streamed.err;
+  ASSERT_EQ(buffered.exit_code, 0) << buffered.err;
+  EXPECT_EQ(read_bytes(dir_ / "out" / "fast.jpg"), read_bytes(dir_ / "durable.jpg"));
+  EXPECT_EQ(read_bytes(dir_ / "new" / "fast.jpg"), read_bytes(dir_ / "durable.jpg"));
+}
+
 TEST_F(StripCommand, RejectedInputKeepsExistingOutput) {
   write_bytes(dir_ / "garbage.jpg", Bytes{'n', 'o', 't', ' ', 'a', ' ', 'j', 'p', 'e', 'g'});
   write_bytes(dir_ / "clean.jpg", Bytes{'o', 'l', 'd'});
