@@ -74,28 +74,34 @@ def process_table(results, reference: str) -> None:
 def strip_section(out: str) -> None:
     results = hyperfine_results(os.path.join(out, "strip.json"))
     process_table(results, "exifscrub")
-    ours = results["exifscrub"]
     print()
     print("| Target | measured (wall, CPU) | result |")
     print("|---|---|---|")
-    for name, floor in (("exifscrub", "cp"), ("exifscrub", "cp + sync"), ("exifscrub (to stdout, no fsync)", "cp")):
+    # The verdict is on wall time, as the targets are stated; the CPU ratio is
+    # the steadier figure on a shared machine and is shown beside it.
+    for name, floor in (("exifscrub --no-fsync", "cp"), ("exifscrub", "cp + sync"),
+                        ("exifscrub", "cp"), ("exifscrub (to stdout, no fsync)", "cp")):
         r, f = results[name], results[floor]
         print(f"| {name}: within 2x of {floor} | {r['median'] / f['median']:.2f}x, "
               f"{r['cpu'] / max(f['cpu'], 1e-9):.2f}x | {verdict(r['median'] <= 2 * f['median'])} |")
-    for peer, factor in (("jhead -purejpg", 2), ("exiftool -all=", 10)):
-        r = results[peer]
-        print(f"| exifscrub: at least {factor}x faster than {peer} | {r['median'] / ours['median']:.1f}x, "
-              f"{r['cpu'] / ours['cpu']:.1f}x | {verdict(r['median'] >= factor * ours['median'])} |")
+    for name in ("exifscrub --no-fsync", "exifscrub"):
+        ours = results[name]
+        for peer, factor in (("jhead -purejpg", 2), ("exiftool -all=", 10)):
+            r = results[peer]
+            print(f"| {name}: at least {factor}x faster than {peer} | {r['median'] / ours['median']:.1f}x, "
+                  f"{r['cpu'] / ours['cpu']:.1f}x | {verdict(r['median'] >= factor * ours['median'])} |")
 
 
 def orientation_section(out: str) -> None:
     results = hyperfine_results(os.path.join(out, "orientation.json"))
     process_table(results, "exifscrub (apply)")
-    ours, peer = results["exifscrub (apply)"], results["jpegtran -rotate 90 -trim"]
-    print()
-    print(f"Target, no slower than jpegtran -rotate 90: exifscrub takes {ours['median'] / peer['median']:.2f}x "
-          f"jpegtran's wall time and {ours['cpu'] / peer['cpu']:.2f}x its CPU time: "
-          f"{verdict(ours['median'] <= peer['median'])}.")
+    peer = results["jpegtran -rotate 90 -trim"]
+    for name in ("exifscrub (apply) --no-fsync", "exifscrub (apply)"):
+        ours = results[name]
+        print()
+        print(f"Target, no slower than jpegtran -rotate 90: {name} takes {ours['median'] / peer['median']:.2f}x "
+              f"jpegtran's wall time and {ours['cpu'] / peer['cpu']:.2f}x its CPU time: "
+              f"{verdict(ours['median'] <= peer['median'])}.")
 
 
 def rss_section(out: str) -> None:

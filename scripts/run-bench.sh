@@ -75,9 +75,10 @@ EXIFSCRUB_CORPUS_DIR=$corpus EXIFSCRUB_BENCH_PHOTO=$photo EXIFSCRUB_BENCH_PHOTO_
   --benchmark_out="$out/inprocess.json" --benchmark_out_format=json >&2
 
 # In-place tools get a fresh copy in --prepare, outside the timed command.
-# exifscrub writes a file durably (fsync of the file and its folder, then
-# rename), which none of the peers do, so "cp + sync" is the durable floor
-# and the stdout run shows the cost without it. "--version" is the cost of
+# exifscrub writes a file durably by default (fsync of the file and its
+# folder around the rename), which none of the peers do, so "cp + sync" is
+# its floor; "exifscrub --no-fsync" is the like-for-like comparison with cp
+# and the peers. "--version" is the cost of
 # starting the binary and loading its shared libraries.
 step "whole process, strip path"
 hyperfine -N --warmup 3 --runs "$runs" --export-json "$out/strip.json" \
@@ -85,6 +86,8 @@ hyperfine -N --warmup 3 --runs "$runs" --export-json "$out/strip.json" \
   --prepare "rm -f $work/cpsync.jpg" -n "cp + sync" "sh -c 'cp $photo $work/cpsync.jpg && sync $work/cpsync.jpg $work'" \
   --prepare "true" -n "exifscrub --version (start-up only)" "$exifscrub --version" \
   --prepare "rm -f $work/exifscrub.jpg" -n exifscrub "$exifscrub strip --quiet $photo -o $work/exifscrub.jpg" \
+  --prepare "rm -f $work/nofsync.jpg" -n "exifscrub --no-fsync" \
+  "$exifscrub strip --quiet --no-fsync $photo -o $work/nofsync.jpg" \
   --prepare "rm -f $work/stdout.jpg" -n "exifscrub (to stdout, no fsync)" \
   "sh -c '$exifscrub strip --quiet - -o - < $photo > $work/stdout.jpg'" \
   --prepare "cp $photo $work/jhead.jpg" -n "jhead -purejpg" "jhead -purejpg $work/jhead.jpg" \
@@ -97,6 +100,8 @@ step "whole process, orientation path"
 hyperfine -N --warmup 2 --runs "$((runs / 2 > 5 ? runs / 2 : 5))" --export-json "$out/orientation.json" \
   --prepare "rm -f $work/cp6.jpg" -n cp "cp $rotated $work/cp6.jpg" \
   --prepare "rm -f $work/exifscrub6.jpg" -n "exifscrub (apply)" "$exifscrub strip --quiet $rotated -o $work/exifscrub6.jpg" \
+  --prepare "rm -f $work/nofsync6.jpg" -n "exifscrub (apply) --no-fsync" \
+  "$exifscrub strip --quiet --no-fsync $rotated -o $work/nofsync6.jpg" \
   --prepare "rm -f $work/jpegtran6.jpg" -n "jpegtran -rotate 90 -trim" \
   "jpegtran -copy none -rotate 90 -trim -outfile $work/jpegtran6.jpg $rotated" >&2
 
