@@ -40,6 +40,26 @@ std::uint64_t nonzero_mask(const std::int16_t* block) noexcept {
 #endif
 }
 
+// Zeroes a block with plain vector stores; a 128-byte memset call compiles to
+// `rep stos` here, whose start-up cost dominated generating sparse blocks.
+void clear_block(std::int16_t* block) noexcept {
+#if defined(__SSE2__)
+  // Unrolled by hand: GCC 12 turns a loop of these stores back into memset.
+  const __m128i zero = _mm_setzero_si128();
+  auto* out = reinterpret_cast<__m128i*>(block);
+  _mm_storeu_si128(out + 0, zero);
+  _mm_storeu_si128(out + 1, zero);
+  _mm_storeu_si128(out + 2, zero);
+  _mm_storeu_si128(out + 3, zero);
+  _mm_storeu_si128(out + 4, zero);
+  _mm_storeu_si128(out + 5, zero);
+  _mm_storeu_si128(out + 6, zero);
+  _mm_storeu_si128(out + 7, zero);
+#else
+  std::memset(block, 0, sizeof(CoefficientBlock));
+#endif
+}
+
 // Values in -127..127 take one byte. Others (often the DC coefficient) take
 // the escape byte 0x80 and then the value in two bytes, little-endian.
 constexpr std::uint8_t kEscape = 0x80;
@@ -82,8 +102,7 @@ CoefficientMap make_coefficient_map(bool transpose, bool negate_odd_columns, boo
 PackedBlockArray::PackedBlockArray(std::uint32_t blocks_per_row, std::uint32_t rows)
     : blocks_per_row_(blocks_per_row),
       rows_(rows),
-      masks_(std::size_t{blocks_per_row} * rows, 0),
-      starts_(std::size_t{blocks_per_row} * rows, 0),
+      entries_(std::size_t{blocks_per_row} * rows),
       values_(rows) {}
 
 CoefficientRow* PackedBlockArray::access(std::uint32_t start_row, std::uint32_t count,
@@ -149,8 +168,10 @@ bool PackedBlockArray::pack_row(std::uint32_t row, const CoefficientBlock* block
   std::uint8_t* out = scratch_.data();
   for (std::uint32_t b = 0; b < blocks_per_row_; ++b) {
     const std::uint64_t block_mask = nonzero_mask(blocks[b]);
-    masks_[first + b] = block_mask;
-    starts_[first + b] = static_cast<std::uint32_t>(out - scratch_.data());
+    BlockEntry& entry = entries_[first + b];
+    entry.mask_low = static_cast<std::uint32_t>(block_mask);
+    entry.mask_high = static_cast<std::uint32_t>(block_mask >> 32);
+    entry.start = static_cast<std::uint32_t>(out - scratch_.data());
     for (std::uint64_t mask = block_mask; mask != 0; mask &= mask - 1) {
       out = put_value(out, blocks[b][std::countr_zero(mask)]);
     }
@@ -168,29 +189,47 @@ void PackedBlockArray::unpack_row(std::uint32_t row, CoefficientBlock* blocks) c
   const std::size_t first = std::size_t{row} * blocks_per_row_;
   const std::uint8_t* in = values_[row].data();
   for (std::uint32_t b = 0; b < blocks_per_row_; ++b) {
-    std::memset(blocks[b], 0, sizeof(CoefficientBlock));
-    for (std::uint64_t mask = masks_[first + b]; mask != 0; mask &= mask - 1) {
+    clear_block(blocks[b]);
+    for (std::uint64_t mask = entries_[first + b].mask(); mask != 0; mask &= mask - 1) {
       in = get_value(in, &blocks[b][std::countr_zero(mask)]);
     }
   }
 }
 
 void PackedBlockArray::read_block(std::uint32_t row, std::uint32_t column,
-                                  const CoefficientMap& map, std::int16_t* out) const noexcept {
-  std::memset(out, 0, sizeof(CoefficientBlock));
-  const std::size_t index = std::size_t{row} * blocks_per_row_ + column;
-  const std::uint8_t* in = values_[row].data() + starts_[index];
-  for (std::uint64_t mask = masks_[index]; mask != 0; mask &= mask - 1) {
+                                  const CoefficientMap& map, std::uint64_t wanted,
+                                  std::int16_t* out) const noexcept {
+  const BlockEntry& entry = entries_[std::size_t{row} * blocks_per_row_ + column];
+  const std::uint8_t* in = values_[row].data() + entry.start;
+  const std::uint64_t block_mask = entry.mask();
+  clear_block(out);
+  std::uint64_t remaining = block_mask & wanted;
+  // Values are variable-length, so the ones before a wanted value are
+  // decoded and dropped; the loop ends after the last wanted one.
+  for (std::uint64_t mask = block_mask; remaining != 0; mask &= mask - 1) {
     const auto k = static_cast<std::size_t>(std::countr_zero(mask));
     std::int16_t value = 0;
     in = get_value(in, &value);
-    out[map.target[k]] = static_cast<std::int16_t>(value * map.sign[k]);
+    const std::uint64_t bit = std::uint64_t{1} << k;
+    if ((remaining & bit) != 0) {
+      out[map.target[k]] = static_cast<std::int16_t>(value * map.sign[k]);
+      remaining ^= bit;
+    }
   }
 }
 
+void PackedBlockArray::prefetch_block(std::uint32_t row, std::uint32_t column) const noexcept {
+  const BlockEntry& entry = entries_[std::size_t{row} * blocks_per_row_ + column];
+  __builtin_prefetch(values_[row].data() + entry.start);
+}
+
+void PackedBlockArray::prefetch_entry(std::uint32_t row, std::uint32_t column) const noexcept {
+  __builtin_prefetch(&entries_[std::size_t{row} * blocks_per_row_ + column]);
+  __builtin_prefetch(&values_[row]);
+}
+
 std::size_t PackedBlockArray::packed_bytes() const noexcept {
-  std::size_t bytes = masks_.capacity() * sizeof(std::uint64_t) +
-                      starts_.capacity() * sizeof(std::uint32_t) +
+  std::size_t bytes = entries_.capacity() * sizeof(BlockEntry) +
                       values_.capacity() * sizeof(std::vector<std::uint8_t>);
   for (const auto& row : values_) bytes += row.capacity();
   return bytes;

@@ -22,6 +22,8 @@ namespace exifscrub::jpeg {
 
 constexpr int kBlockCoefficients = 64;  // an 8x8 DCT block
 
+constexpr std::uint64_t kAllCoefficients = ~std::uint64_t{0};
+
 using CoefficientBlock = std::int16_t[kBlockCoefficients];
 using CoefficientRow = CoefficientBlock*;
 
@@ -59,10 +61,19 @@ class PackedBlockArray {
   bool flush() noexcept;
 
   // Writes block (row, column) through `map` into `out`, which it zeroes
-  // first. Requires flush() since the last writable access and a position
-  // inside the array.
+  // first. Only the coefficients whose natural-order index has its bit set
+  // in `wanted` are written (kAllCoefficients for all): a progressive scan
+  // reads one band, and stopping after its last coefficient saves time.
+  // Requires flush() since the last writable access and a position inside
+  // the array.
   void read_block(std::uint32_t row, std::uint32_t column, const CoefficientMap& map,
-                  std::int16_t* out) const noexcept;
+                  std::uint64_t wanted, std::int16_t* out) const noexcept;
+
+  // Hints that read_block(row, column) follows soon: prefetch_entry() loads
+  // the block's table entry, and prefetch_block(), issued later, its values.
+  // Column-by-column reads miss the cache on every block without them.
+  void prefetch_entry(std::uint32_t row, std::uint32_t column) const noexcept;
+  void prefetch_block(std::uint32_t row, std::uint32_t column) const noexcept;
 
   std::uint32_t blocks_per_row() const { return blocks_per_row_; }
   std::uint32_t rows() const { return rows_; }
@@ -77,8 +88,17 @@ class PackedBlockArray {
 
   std::uint32_t blocks_per_row_;
   std::uint32_t rows_;
-  std::vector<std::uint64_t> masks_;               // per block: bit k set = coefficient k nonzero
-  std::vector<std::uint32_t> starts_;              // per block: offset of its first value in its row
+  // Per block, 12 bytes in one place, because the transposing operations
+  // read blocks column by column and each separate table would cost a
+  // cache miss per block.
+  struct BlockEntry {
+    std::uint32_t mask_low = 0;   // bit k set: coefficient k is nonzero
+    std::uint32_t mask_high = 0;  // the same for coefficients 32-63
+    std::uint32_t start = 0;      // offset of the block's first value in its row
+    std::uint64_t mask() const { return std::uint64_t{mask_high} << 32 | mask_low; }
+  };
+
+  std::vector<BlockEntry> entries_;
   std::vector<std::vector<std::uint8_t>> values_;  // per row: the nonzero values, block after block
   std::vector<std::uint8_t> scratch_;              // a row being packed, at its maximum size
 

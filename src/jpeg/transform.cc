@@ -15,8 +15,8 @@
 // transpose followed by a horizontal and/or a vertical mirror. Mirroring
 // moves whole iMCUs, so a partial iMCU that would land on the left or top
 // edge is trimmed, exactly as `jpegtran -trim` does (libjpeg-turbo 2.1.5
-// transupp.c); an image smaller than one iMCU along a mirrored axis is not
-// trimmed and its blocks are only flipped in place, again as jpegtran does.
+// transupp.c). An image smaller than one iMCU along a mirrored axis is not
+// trimmed, and its blocks are transformed in place, again as jpegtran does.
 //
 // Facts about libjpeg-turbo 2.1.5 (Debian 12) that this file relies on, each
 // checked by tests/jpeg/transform_test.cc:
@@ -198,7 +198,7 @@ PackedBlockArray* add_source(Session& session, JDIMENSION blocks_per_row, JDIMEN
 }
 
 // Replaces request_virt_barray. Rows never written read as zero, which is
-// what pre_zero asks for; max_access needs no reservation here.
+// what pre_zero requests. max_access needs no reservation here.
 jvirt_barray_ptr request_source_array(j_common_ptr cinfo, int pool_id, boolean /*pre_zero*/,
                                       JDIMENSION blocks_per_row, JDIMENSION rows,
                                       JDIMENSION /*max_access*/) {
@@ -233,26 +233,72 @@ OutputArray* find_output(Session& session, jvirt_barray_ptr handle) {
   return nullptr;
 }
 
-// Fills output block row y from the packed source. The source position of
-// each block follows from undoing the mirrors, then the transpose.
-void generate_row(const Session& session, const OutputArray& array, std::uint32_t y,
-                  std::uint32_t width, CoefficientRow out) {
-  const Operation& operation = session.plan.operation;
+// Source block position of output block (x, y): undo the mirrors, then the
+// transpose.
+struct SourcePosition {
+  std::uint32_t row = 0;
+  std::uint32_t column = 0;
+  std::size_t variant = 0;  // index into Session::maps
+};
+
+SourcePosition source_position(const Operation& operation, const OutputArray& array,
+                               std::uint32_t x, std::uint32_t y) {
+  const bool mirror_x = operation.mirror_x && x < array.mirror_columns;
   const bool mirror_y = operation.mirror_y && y < array.mirror_rows;
+  const std::uint32_t u = mirror_x ? array.mirror_columns - 1 - x : x;
   const std::uint32_t v = mirror_y ? array.mirror_rows - 1 - y : y;
+  SourcePosition position;
+  position.column = operation.transpose ? v : u;
+  position.row = operation.transpose ? u : v;
+  position.variant = static_cast<std::size_t>(mirror_x) + 2u * mirror_y;
+  return position;
+}
+
+// Fills output block row y from the packed source. With a transpose, each
+// block comes from another source row, so blocks further along the row are
+// prefetched in two steps (table entry, then values).
+void generate_row(const Session& session, const OutputArray& array, std::uint32_t y,
+                  std::uint32_t width, std::uint64_t wanted, CoefficientRow out) {
+  constexpr std::uint32_t kEntryDistance = 8;
+  constexpr std::uint32_t kValueDistance = 4;
+  const Operation& operation = session.plan.operation;
   const PackedBlockArray& source = *array.source;
+  const auto inside = [&source](const SourcePosition& position) {
+    return position.row < source.rows() && position.column < source.blocks_per_row();
+  };
   for (std::uint32_t x = 0; x < width; ++x) {
-    const bool mirror_x = operation.mirror_x && x < array.mirror_columns;
-    const std::uint32_t u = mirror_x ? array.mirror_columns - 1 - x : x;
-    const std::uint32_t column = operation.transpose ? v : u;
-    const std::uint32_t row = operation.transpose ? u : v;
-    if (row >= source.rows() || column >= source.blocks_per_row()) {
+    if (operation.transpose) {
+      const SourcePosition ahead = source_position(operation, array, x + kEntryDistance, y);
+      if (x + kEntryDistance < width && inside(ahead)) source.prefetch_entry(ahead.row, ahead.column);
+      const SourcePosition near = source_position(operation, array, x + kValueDistance, y);
+      if (x + kValueDistance < width && inside(near)) source.prefetch_block(near.row, near.column);
+    }
+    const SourcePosition position = source_position(operation, array, x, y);
+    if (!inside(position)) {
       std::fill(std::begin(out[x]), std::end(out[x]), std::int16_t{0});  // not reached by valid plans
       continue;
     }
-    const CoefficientMap& map = session.maps[static_cast<std::size_t>(mirror_x) + 2u * mirror_y];
-    source.read_block(row, column, map, out[x]);
+    source.read_block(position.row, position.column, session.maps[position.variant], wanted, out[x]);
   }
+}
+
+// Natural-order index of each zigzag position (ITU-T T.81 figure A.6).
+constexpr std::array<std::uint8_t, DCTSIZE2> kZigzagToNatural = {
+    0,  1,  8,  16, 9,  2,  3,  10, 17, 24, 32, 25, 18, 11, 4,  5,  12, 19, 26, 33, 40, 48,
+    41, 34, 27, 20, 13, 6,  7,  14, 21, 28, 35, 42, 49, 56, 57, 50, 43, 36, 29, 22, 15, 23,
+    30, 37, 44, 51, 58, 59, 52, 45, 38, 31, 39, 46, 53, 60, 61, 54, 47, 55, 62, 63};
+
+// The coefficients the compressor's current scan encodes, as natural-order
+// bits. Progressive output runs two passes per scan (Huffman statistics, then
+// output), and most scans cover one band, so generating only that band
+// saves most of the work for DC scans. Sequential output has Ss 0, Se 63.
+std::uint64_t scan_band(const jpeg_compress_struct& target) {
+  if (target.Ss < 0 || target.Se >= DCTSIZE2 || target.Ss > target.Se) return kAllCoefficients;
+  std::uint64_t band = 0;
+  for (int k = target.Ss; k <= target.Se; ++k) {
+    band |= std::uint64_t{1} << kZigzagToNatural[static_cast<std::size_t>(k)];
+  }
+  return band;
 }
 
 bool reserve_output_window(OutputArray& array, std::uint32_t blocks_per_row,
@@ -290,13 +336,14 @@ JBLOCKARRAY access_output_array(j_common_ptr cinfo, jvirt_barray_ptr handle, JDI
     fail(cinfo, JERR_BAD_VIRTUAL_ACCESS);
   }
   if (!reserve_output_window(*array, padded_width, num_rows)) fail(cinfo, JERR_OUT_OF_MEMORY, 3);
+  const std::uint64_t wanted = scan_band(*reinterpret_cast<j_compress_ptr>(cinfo));
   for (JDIMENSION i = 0; i < num_rows; ++i) {
     CoefficientRow out = array->rows[i];
     // Padding blocks and rows are never encoded (the compressor makes dummy
     // blocks there) but are zeroed so that no stale data is handed out.
     std::fill(&out[0][0], &out[0][0] + std::size_t{padded_width} * kBlockCoefficients, std::int16_t{0});
     if (start_row + i < component.height_in_blocks) {
-      generate_row(session, *array, start_row + i, component.width_in_blocks, out);
+      generate_row(session, *array, start_row + i, component.width_in_blocks, wanted, out);
     }
   }
   return array->rows.data();

@@ -116,11 +116,33 @@ TEST(PackedBlockArray, ReadBlockAppliesMap) {
   ASSERT_TRUE(array.flush());
   const CoefficientMap map = make_coefficient_map(true, true, false);
   std::int16_t out[kBlockCoefficients];
-  array.read_block(1, 2, map, out);
+  array.read_block(1, 2, map, kAllCoefficients, out);
   const std::int16_t* source = values.data() + (1 * 3 + 2) * kBlockCoefficients;
   for (std::size_t k = 0; k < kBlockCoefficients; ++k) {
     EXPECT_EQ(out[map.target[k]], static_cast<std::int16_t>(source[k] * map.sign[k])) << k;
   }
+}
+
+TEST(PackedBlockArray, ReadBlockKeepsOnlyWantedBand) {
+  PackedBlockArray array(1, 1);
+  Status status = Status::kOk;
+  CoefficientRow* rows = array.access(0, 1, true, &status);
+  ASSERT_NE(rows, nullptr);
+  rows[0][0][0] = 500;   // escaped
+  rows[0][0][3] = -200;  // escaped, not wanted
+  rows[0][0][9] = 7;
+  rows[0][0][40] = -3;   // after the last wanted one
+  ASSERT_TRUE(array.flush());
+  const CoefficientMap identity = make_coefficient_map(false, false, false);
+  std::int16_t out[kBlockCoefficients];
+  array.read_block(0, 0, identity, (std::uint64_t{1} << 9) | 1, out);
+  EXPECT_EQ(out[0], 500);
+  EXPECT_EQ(out[3], 0);
+  EXPECT_EQ(out[9], 7);
+  EXPECT_EQ(out[40], 0);
+  array.read_block(0, 0, identity, std::uint64_t{1} << 40, out);
+  EXPECT_EQ(out[0], 0);
+  EXPECT_EQ(out[40], -3);
 }
 
 TEST(PackedBlockArray, UnwrittenRowsReadAsZero) {
@@ -148,9 +170,9 @@ TEST(PackedBlockArray, RewrittenRowReplacesValues) {
   ASSERT_TRUE(array.flush());
   std::int16_t out[kBlockCoefficients];
   const CoefficientMap identity = make_coefficient_map(false, false, false);
-  array.read_block(0, 1, identity, out);
+  array.read_block(0, 1, identity, kAllCoefficients, out);
   EXPECT_EQ(out[63], 300);
-  array.read_block(0, 0, identity, out);
+  array.read_block(0, 0, identity, kAllCoefficients, out);
   EXPECT_EQ(out[0], 0);
 }
 
