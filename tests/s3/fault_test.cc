@@ -3,6 +3,7 @@
 // and replies to chosen requests with 503 SlowDown, 500, 403, connection
 // resets, stalls, truncated or corrupted bodies. Asserts attempt counts and
 // outcomes, never durations, and checks that nothing partial is stored.
+// The same proxy also serves TLS, for the certificate checks.
 #include <gtest/gtest.h>
 
 #include <signal.h>
@@ -11,6 +12,8 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
+#include <filesystem>
 #include <random>
 #include <string>
 #include <vector>
@@ -40,7 +43,8 @@ Bytes random_bytes(std::size_t size, std::uint64_t seed) {
 // Starts fault_proxy.py and stops it (by its PID) when destroyed.
 class FaultProxy {
  public:
-  explicit FaultProxy(const std::string& upstream) {
+  // extra_arguments are appended to the proxy's command line (--tls-cert ...).
+  explicit FaultProxy(const std::string& upstream, std::vector<std::string> extra_arguments = {}) {
     int pipe_fds[2];
     if (pipe(pipe_fds) != 0) return;
     posix_spawn_file_actions_t actions;
@@ -51,8 +55,10 @@ class FaultProxy {
     std::string python = "python3";
     std::string upstream_flag = "--upstream";
     std::string upstream_value = upstream;
-    char* argv[] = {python.data(), script.data(), upstream_flag.data(), upstream_value.data(), nullptr};
-    if (posix_spawnp(&pid_, "python3", &actions, nullptr, argv, environ) != 0) pid_ = -1;
+    std::vector<char*> argv = {python.data(), script.data(), upstream_flag.data(), upstream_value.data()};
+    for (auto& argument : extra_arguments) argv.push_back(argument.data());
+    argv.push_back(nullptr);
+    if (posix_spawnp(&pid_, "python3", &actions, nullptr, argv.data(), environ) != 0) pid_ = -1;
     posix_spawn_file_actions_destroy(&actions);
     close(pipe_fds[1]);
 
@@ -384,6 +390,125 @@ TEST_F(FaultTest, ClientReusesItsConnection) {
   ASSERT_EQ(log.size(), 3U);
   EXPECT_EQ(log[0]["connection"], log[1]["connection"]);
   EXPECT_EQ(log[1]["connection"], log[2]["connection"]);
+}
+
+// TLS between the client and S3: the proxy serves TLS with a certificate made
+// for the test, so peer verification meets a real handshake against the RGW.
+class TlsTest : public testing::Test {
+ protected:
+  void SetUp() override {
+    if (std::system("command -v openssl >/dev/null 2>&1") != 0) {
+      GTEST_SKIP() << "the openssl tool is missing; run scripts/install-deps.sh test";
+    }
+    auto environment = testing_support::load_rgw_environment();
+    ASSERT_TRUE(environment) << "local RGW settings not found; run the suite with ctest or set EXIFSCRUB_RGW_ENV";
+    auto config = config_from_environment(environment->lookup());
+    ASSERT_TRUE(config) << config.error().describe();
+    direct_config_ = config.value();
+    bucket_ = environment->get("DEST_BUCKET").value_or("photos-b");
+    key_ = "tls-test-" + std::to_string(getpid()) + "-" +
+           std::string(testing::UnitTest::GetInstance()->current_test_info()->name()) + ".jpg";
+
+    folder_ = std::filesystem::temp_directory_path() / ("s3-tls-test-" + std::to_string(getpid()));
+    std::filesystem::create_directories(folder_);
+    certificate_ = (folder_ / "server.crt").string();
+    key_file_ = (folder_ / "server.key").string();
+    // Valid for "localhost" only, so a request to 127.0.0.1 fails the name check.
+    const std::string command =
+        "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 "
+        "-subj /CN=localhost -addext subjectAltName=DNS:localhost -keyout '" + key_file_ +
+        "' -out '" + certificate_ + "' >/dev/null 2>&1";
+    ASSERT_EQ(std::system(command.c_str()), 0) << command;
+
+    std::string upstream = direct_config_.endpoint.value_or("");
+    upstream = upstream.substr(upstream.find("://") + 3);
+    proxy_ = std::make_unique<FaultProxy>(
+        upstream, std::vector<std::string>{"--tls-cert", certificate_, "--tls-key", key_file_});
+    ASSERT_NE(proxy_->port(), 0) << "TLS proxy did not start; is python3 on PATH?";
+  }
+
+  void TearDown() override {
+    if (!folder_.empty()) std::filesystem::remove_all(folder_);
+    if (!bucket_.empty()) Client(direct_config_).delete_object(bucket_, key_);
+  }
+
+  // The client's settings for the TLS endpoint, without retries.
+  ClientConfig tls_config(const std::string& host, const std::string& ca_bundle) const {
+    ClientConfig config = direct_config_;
+    config.endpoint = "https://" + host + ":" + std::to_string(proxy_->port());
+    config.ca_bundle = ca_bundle;
+    config.retry = {1, std::chrono::milliseconds(10), std::chrono::milliseconds(10),
+                    std::chrono::milliseconds(30000)};
+    return config;
+  }
+
+  bool object_exists() {
+    auto head = Client(direct_config_).head_object(bucket_, key_);
+    return head.ok() || head.error().kind != ErrorKind::NoSuchKey;
+  }
+
+  ClientConfig direct_config_;
+  std::string bucket_, key_;
+  std::filesystem::path folder_;
+  std::string certificate_, key_file_;
+  std::unique_ptr<FaultProxy> proxy_;
+};
+
+TEST_F(TlsTest, TrustedCertificateRoundTrips) {
+  Client client(tls_config("localhost", certificate_));
+  const Bytes body = random_bytes(300'000, 11);
+  auto put = client.put_object(bucket_, key_, body, {});
+  ASSERT_TRUE(put.ok()) << put.error().describe();
+
+  Bytes received;
+  auto got = client.get_object(bucket_, key_, [&](std::span<const std::uint8_t> chunk) {
+    received.insert(received.end(), chunk.begin(), chunk.end());
+    return true;
+  });
+  ASSERT_TRUE(got.ok()) << got.error().describe();
+  EXPECT_EQ(received, body);
+}
+
+TEST_F(TlsTest, UntrustedCertificateIsRejected) {
+  // The system CA bundle does not contain the test's self-signed certificate.
+  Client client(tls_config("localhost", ""));
+  auto put = client.put_object(bucket_, key_, random_bytes(1000, 12), {});
+  ASSERT_FALSE(put.ok());
+  EXPECT_EQ(put.error().kind, ErrorKind::InvalidConfiguration) << put.error().describe();
+  EXPECT_EQ(put.error().code, "CURLE_60") << put.error().describe();
+  EXPECT_NE(put.error().message.find("self-signed certificate"), std::string::npos)
+      << put.error().describe();
+  EXPECT_FALSE(object_exists());
+}
+
+TEST_F(TlsTest, WrongHostNameIsRejected) {
+  // Trusted certificate, but issued for localhost while the URL names 127.0.0.1.
+  Client client(tls_config("127.0.0.1", certificate_));
+  auto put = client.put_object(bucket_, key_, random_bytes(1000, 13), {});
+  ASSERT_FALSE(put.ok());
+  EXPECT_EQ(put.error().kind, ErrorKind::InvalidConfiguration) << put.error().describe();
+  EXPECT_EQ(put.error().code, "CURLE_60") << put.error().describe();
+  EXPECT_FALSE(object_exists());
+}
+
+TEST_F(TlsTest, CaBundleComesFromEnvironment) {
+  for (const char* variable : {"AWS_CA_BUNDLE", "SSL_CERT_FILE"}) {
+    SCOPED_TRACE(variable);
+    const std::string certificate = certificate_;
+    auto config = config_from_environment([&](std::string_view name) -> std::optional<std::string> {
+      if (name == variable) return certificate;
+      if (name == "AWS_ENDPOINT_URL") return "https://localhost:" + std::to_string(proxy_->port());
+      if (name == "AWS_ACCESS_KEY_ID") return direct_config_.credentials.access_key_id;
+      if (name == "AWS_SECRET_ACCESS_KEY") return direct_config_.credentials.secret_access_key;
+      if (name == "AWS_REGION") return direct_config_.region;
+      return std::nullopt;
+    });
+    ASSERT_TRUE(config) << config.error().describe();
+    EXPECT_EQ(config.value().ca_bundle, certificate_);
+    Client client(config.value());
+    auto put = client.put_object(bucket_, key_, random_bytes(1000, 14), {});
+    ASSERT_TRUE(put.ok()) << put.error().describe();
+  }
 }
 
 }  // namespace

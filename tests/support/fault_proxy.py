@@ -16,7 +16,9 @@ Actions (JSON objects, "action" plus options):
   corrupt_request                      flip one byte in the middle of the request body
   truncate_request                     forward only the first half of the request body
 
-Usage: fault_proxy.py --upstream 127.0.0.1:PORT [--port 0]
+Usage: fault_proxy.py --upstream 127.0.0.1:PORT [--port 0] [--tls-cert FILE --tls-key FILE]
+With --tls-cert and --tls-key, clients talk TLS to the proxy (the upstream
+stays plain HTTP), so the client's certificate checks meet a real handshake.
 Prints "PORT <n>" on stdout once it listens. Stop it with SIGTERM.
 """
 
@@ -25,6 +27,7 @@ import http.client
 import json
 import socket
 import socketserver
+import ssl
 import struct
 import sys
 import threading
@@ -198,11 +201,21 @@ def main():
     parser = argparse.ArgumentParser(description="fault-injecting proxy for S3 client tests")
     parser.add_argument("--upstream", required=True, help="HOST:PORT of the S3 server (loopback only)")
     parser.add_argument("--port", type=int, default=0, help="port to listen on; 0 picks a free one")
+    parser.add_argument("--tls-cert", help="PEM certificate: serve TLS to clients")
+    parser.add_argument("--tls-key", help="PEM private key of --tls-cert")
     args = parser.parse_args()
+    if bool(args.tls_cert) != bool(args.tls_key):
+        parser.error("--tls-cert and --tls-key go together")
     host, _, port = args.upstream.rpartition(":")
     if host not in ("127.0.0.1", "localhost"):
         parser.error("--upstream must be on 127.0.0.1; the proxy only talks to loopback")
     server = Server(("127.0.0.1", args.port), Handler)
+    if args.tls_cert:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(args.tls_cert, args.tls_key)
+        # A client that rejects the certificate aborts the handshake inside
+        # accept(); socketserver drops that connection (SSLError is an OSError).
+        server.socket = context.wrap_socket(server.socket, server_side=True)
     server.state = State(("127.0.0.1", int(port)))
     print("PORT %d" % server.server_address[1], flush=True)
     server.serve_forever()
