@@ -3,11 +3,13 @@
 #include <iostream>
 #include <memory>
 #include <string>
+#include <thread>
 
 #include "lambda/runtime_loop.h"
 #include "pipeline/s3_processor.h"
 #include "s3/client.h"
 #include "s3/config.h"
+#include "s3/system_libraries.h"
 
 namespace exifscrub::cli {
 namespace {
@@ -76,7 +78,16 @@ ExitCode run_lambda_mode() {
                                                      const lambda::InvocationContext& context) {
     return source.make(config, context);
   };
-  return lambda::run_runtime_loop(factory) == 0 ? ExitCode::Success : ExitCode::Io;
+  // The first invocation needs libcurl, libcrypto and zlib (about 30 shared
+  // libraries with their dependencies). Opening them on a second thread
+  // overlaps that cost with the wait for the first event instead of adding
+  // it to the first invocation. The runtime loop never waits for it: the
+  // first S3 request waits only for what is not loaded yet, because
+  // system_libraries() initialises once, under a function-local static.
+  std::thread preload([] { s3::system_libraries(); });
+  const int status = lambda::run_runtime_loop(factory);
+  preload.join();
+  return status == 0 ? ExitCode::Success : ExitCode::Io;
 }
 
 }  // namespace exifscrub::cli
