@@ -53,6 +53,9 @@ static_assert(DCTSIZE2 == kBlockCoefficients);
 
 // Progressive images with more scans are rejected, because each scan unpacks
 // and repacks every row of its components: the count bounds that work.
+// NOTE: that work makes many scans costlier than in jpegtran: a 12 MP
+// grayscale image with 500 single-coefficient scans takes 7.7 s of CPU here
+// and 1.8 s in jpegtran (2 cores, shared machine).
 constexpr int kMaxScans = 500;
 
 // A transform in the output's axes: transpose first, then mirror.

@@ -1,11 +1,12 @@
 // Lossless orientation transform: rotates or flips a JPEG in the DCT domain
-// with libjpeg-turbo's TurboJPEG API (tjTransform) so that an image tagged with
-// EXIF orientation 2-8 displays upright without the tag.
+// through libjpeg-turbo's libjpeg API, so that an image tagged with EXIF
+// orientation 2-8 displays upright without the tag.
 //
 // Does not decode or re-encode pixels, and does not walk or keep metadata: the
-// output holds only the markers libjpeg-turbo writes itself. The difficulty is
-// partial MCUs at the right and bottom edges, which cannot move losslessly;
-// they are trimmed and the trimmed counts are reported.
+// output holds only the markers libjpeg writes itself. The difficulties are
+// partial MCUs at the right and bottom edges, which cannot move losslessly
+// (they are trimmed and the trimmed counts are reported), and memory: the
+// coefficients are held packed rather than in libjpeg's arrays.
 #pragma once
 
 #include <cstdint>
@@ -24,18 +25,22 @@ struct TransformResult {
   std::uint32_t trimmed_rows = 0;       // pixel rows dropped from the displayed image
 };
 
-// Losslessly transforms (DCT domain, libjpeg-turbo tjTransform) an image
-// carrying EXIF orientation 2-8 so it displays upright: 2 HFLIP, 3 ROT180,
-// 4 VFLIP, 5 TRANSPOSE, 6 ROT90, 7 TRANSVERSE, 8 ROT270. Partial edge MCUs are
-// trimmed (TJXOPT_TRIM) and the trimmed pixel counts reported, in the output's
-// orientation. Orientation 1 returns a re-written copy with no transform.
+// Losslessly transforms (in the DCT domain) an image carrying EXIF orientation
+// 2-8 so it displays upright: 2 HFLIP, 3 ROT180, 4 VFLIP, 5 TRANSPOSE, 6 ROT90,
+// 7 TRANSVERSE, 8 ROT270. Partial edge MCUs are trimmed as by jpegtran -trim,
+// and the trimmed pixel counts reported, in the output's orientation. The
+// output bytes equal `jpegtran -copy none -trim` (plus -progressive for a
+// progressive input), except that transposing swaps the JFIF pixel density.
+// Orientation 1 returns a re-written copy with no transform. Memory: about 12
+// bytes per 8x8 block plus one per nonzero coefficient, and the output.
 //
 // Errors: ErrorKind::TooLarge, before any allocation for the image, when
 // width*height from the SOF exceeds max_pixels (a 60000x60000 SOF is a
-// decompression bomb); ErrorKind::TransformFailed with libjpeg-turbo's message
-// when it rejects the input; ErrorKind::UnsupportedFeature for an orientation
-// outside 1-8. The output carries no markers except those libjpeg-turbo
-// writes itself (TJXOPT_COPYNONE). Thread-safe: no state outlives the call.
+// decompression bomb); ErrorKind::TransformFailed with libjpeg's message when
+// it rejects the input or warns about it (corrupt or truncated data), or when
+// a progressive image has more than 500 scans; ErrorKind::UnsupportedFeature
+// for an orientation outside 1-8. The output carries no markers except those
+// libjpeg writes itself. Thread-safe: no state outlives the call.
 Result<TransformResult> transform_to_upright(std::span<const std::uint8_t> jpeg, int orientation,
                                              std::uint64_t max_pixels);
 
