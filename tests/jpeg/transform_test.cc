@@ -22,6 +22,7 @@
 #include <iterator>
 #include <random>
 #include <string>
+#include <thread>
 
 #include "jpeg/exif.h"
 
@@ -601,6 +602,30 @@ TEST(TransformToUpright, FiveHundredOneScansAreRejected) {
   EXPECT_EQ(result.error().kind, ErrorKind::TransformFailed);
   EXPECT_EQ(result.error().message,
             "lossless transform failed: transforming: More than 500 scans in a progressive JPEG");
+}
+
+TEST(TransformToUpright, ConcurrentCallsAgree) {
+  // Each call owns its libjpeg objects and coefficient store, so calls on
+  // several threads must give the bytes of a call made alone.
+  const Bytes input = compress(96, 80, TJSAMP_420, TJFLAG_PROGRESSIVE);
+  const auto alone = transform_to_upright(input, 6, kDefaultLimit);
+  ASSERT_TRUE(alone.ok()) << alone.error().message;
+  std::vector<Bytes> outputs(4);
+  std::vector<std::thread> threads;
+  for (std::size_t i = 0; i < outputs.size(); ++i) {
+    threads.emplace_back([&input, &outputs, i] {
+      for (int round = 0; round < 20; ++round) {
+        const auto result = transform_to_upright(input, 6, kDefaultLimit);
+        if (!result.ok()) {
+          outputs[i].clear();  // fails the comparison below
+          return;
+        }
+        outputs[i] = result->jpeg;
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  for (const Bytes& output : outputs) EXPECT_TRUE(output == alone->jpeg);
 }
 
 // JFIF APP0 right after SOI: density unit at byte 13, X at 14-15, Y at 16-17.
