@@ -11,12 +11,7 @@
 // pointer from access_virt_barray is valid only until the next access to the
 // same array.
 //
-// Geometry, in the output's orientation: every operation is an optional
-// transpose followed by a horizontal and/or a vertical mirror. Mirroring
-// moves whole iMCUs, so a partial iMCU that would land on the left or top
-// edge is trimmed, exactly as `jpegtran -trim` does (libjpeg-turbo 2.1.5
-// transupp.c). An image smaller than one iMCU along a mirrored axis is not
-// trimmed, and its blocks are transformed in place, again as jpegtran does.
+// The geometry (operations, trim, block positions) is in transform_geometry.h.
 //
 // Facts about libjpeg-turbo 2.1.5 (Debian 12) that this file relies on, each
 // checked by tests/jpeg/transform_test.cc:
@@ -44,6 +39,7 @@
 #include <utility>
 
 #include "jpeg/coefficient_store.h"
+#include "jpeg/transform_geometry.h"
 
 namespace exifscrub::jpeg {
 namespace {
@@ -58,61 +54,15 @@ static_assert(DCTSIZE2 == kBlockCoefficients);
 // and 1.8 s in jpegtran (2 cores, shared machine).
 constexpr int kMaxScans = 500;
 
-// A transform in the output's axes: transpose first, then mirror.
-struct Operation {
-  bool transpose = false;
-  bool mirror_x = false;  // horizontal mirror of the output
-  bool mirror_y = false;  // vertical mirror of the output
-};
-
-// EXIF orientation -> the operation that makes the image upright.
-std::optional<Operation> operation_for(int orientation) {
-  switch (orientation) {
-    case 1: return Operation{false, false, false};  // none
-    case 2: return Operation{false, true, false};   // flip horizontal
-    case 3: return Operation{false, true, true};    // rotate 180
-    case 4: return Operation{false, false, true};   // flip vertical
-    case 5: return Operation{true, false, false};   // transpose
-    case 6: return Operation{true, true, false};    // rotate 90 clockwise
-    case 7: return Operation{true, true, true};     // transverse
-    case 8: return Operation{true, false, true};    // rotate 270 clockwise
-    default: return std::nullopt;
-  }
-}
-
-// Output dimensions and iMCU size, in pixels and in the output's orientation.
-struct Plan {
-  Operation operation;
-  std::uint32_t full_width = 0;  // before the trim
-  std::uint32_t full_height = 0;
-  std::uint32_t width = 0;  // after the trim
-  std::uint32_t height = 0;
-  std::uint32_t imcu_width = 0;
-  std::uint32_t imcu_height = 0;
-};
-
-// Cuts a mirrored axis to whole iMCUs, unless it is smaller than one iMCU.
-std::uint32_t trim_axis(std::uint32_t full, std::uint32_t imcu, bool mirrored) {
-  const std::uint32_t whole = full / imcu;
-  return mirrored && whole > 0 ? whole * imcu : full;
-}
-
-Plan make_plan(const jpeg_decompress_struct& source, Operation operation) {
-  Plan plan;
-  plan.operation = operation;
-  const bool transpose = operation.transpose;
-  plan.full_width = transpose ? source.image_height : source.image_width;
-  plan.full_height = transpose ? source.image_width : source.image_height;
-  // A single component is written with 1x1 sampling, whatever factors its
-  // header declares, so its iMCU is one block (as in jpegtran).
-  const bool single = source.num_components == 1;
-  const int max_h = single ? 1 : (transpose ? source.max_v_samp_factor : source.max_h_samp_factor);
-  const int max_v = single ? 1 : (transpose ? source.max_h_samp_factor : source.max_v_samp_factor);
-  plan.imcu_width = static_cast<std::uint32_t>(max_h * DCTSIZE);
-  plan.imcu_height = static_cast<std::uint32_t>(max_v * DCTSIZE);
-  plan.width = trim_axis(plan.full_width, plan.imcu_width, operation.mirror_x);
-  plan.height = trim_axis(plan.full_height, plan.imcu_height, operation.mirror_y);
-  return plan;
+// Builds the plan from the frame header that jpeg_read_header parsed.
+TransformPlan plan_for(const jpeg_decompress_struct& source, const Operation& operation) {
+  ImageShape shape;
+  shape.width = source.image_width;
+  shape.height = source.image_height;
+  shape.single_component = source.num_components == 1;
+  shape.max_h_samp_factor = source.max_h_samp_factor;
+  shape.max_v_samp_factor = source.max_v_samp_factor;
+  return make_transform_plan(shape, operation);
 }
 
 // A compressor-side virtual array: block rows generated on request.
@@ -141,7 +91,7 @@ struct Session {
   std::vector<std::unique_ptr<OutputArray>> outputs;
   std::array<jvirt_barray_ptr, MAX_COMPONENTS> output_handles{};
   std::array<CoefficientMap, 4> maps;  // indexed by mirror_x + 2 * mirror_y
-  Plan plan;
+  TransformPlan plan;
 
   jpeg_destination_mgr destination{};
   std::vector<std::uint8_t> output;
@@ -236,27 +186,6 @@ OutputArray* find_output(Session& session, jvirt_barray_ptr handle) {
   return nullptr;
 }
 
-// Source block position of output block (x, y): undo the mirrors, then the
-// transpose.
-struct SourcePosition {
-  std::uint32_t row = 0;
-  std::uint32_t column = 0;
-  std::size_t variant = 0;  // index into Session::maps
-};
-
-SourcePosition source_position(const Operation& operation, const OutputArray& array,
-                               std::uint32_t x, std::uint32_t y) {
-  const bool mirror_x = operation.mirror_x && x < array.mirror_columns;
-  const bool mirror_y = operation.mirror_y && y < array.mirror_rows;
-  const std::uint32_t u = mirror_x ? array.mirror_columns - 1 - x : x;
-  const std::uint32_t v = mirror_y ? array.mirror_rows - 1 - y : y;
-  SourcePosition position;
-  position.column = operation.transpose ? v : u;
-  position.row = operation.transpose ? u : v;
-  position.variant = static_cast<std::size_t>(mirror_x) + 2u * mirror_y;
-  return position;
-}
-
 // Fills output block row y from the packed source. With a transpose, each
 // block comes from another source row, so blocks further along the row are
 // prefetched in two steps (table entry, then values).
@@ -271,17 +200,17 @@ void generate_row(const Session& session, const OutputArray& array, std::uint32_
   };
   for (std::uint32_t x = 0; x < width; ++x) {
     if (operation.transpose) {
-      const SourcePosition ahead = source_position(operation, array, x + kEntryDistance, y);
+      const SourcePosition ahead = source_position(operation, array.mirror_columns, array.mirror_rows, x + kEntryDistance, y);
       if (x + kEntryDistance < width && inside(ahead)) source.prefetch_entry(ahead.row, ahead.column);
-      const SourcePosition near = source_position(operation, array, x + kValueDistance, y);
+      const SourcePosition near = source_position(operation, array.mirror_columns, array.mirror_rows, x + kValueDistance, y);
       if (x + kValueDistance < width && inside(near)) source.prefetch_block(near.row, near.column);
     }
-    const SourcePosition position = source_position(operation, array, x, y);
+    const SourcePosition position = source_position(operation, array.mirror_columns, array.mirror_rows, x, y);
     if (!inside(position)) {
       std::fill(std::begin(out[x]), std::end(out[x]), std::int16_t{0});  // not reached by valid plans
       continue;
     }
-    source.read_block(position.row, position.column, session.maps[position.variant], wanted, out[x]);
+    source.read_block(position.row, position.column, session.maps[position.map_index], wanted, out[x]);
   }
 }
 
@@ -354,7 +283,7 @@ JBLOCKARRAY access_output_array(j_common_ptr cinfo, jvirt_barray_ptr handle, JDI
 
 bool create_outputs(Session& session, const jpeg_compress_struct& target,
                     const jvirt_barray_ptr* source_arrays) noexcept {
-  const Plan& plan = session.plan;
+  const TransformPlan& plan = session.plan;
   try {
     for (int ci = 0; ci < target.num_components; ++ci) {
       const jpeg_component_info& component = target.comp_info[ci];
@@ -428,7 +357,7 @@ void transpose_quant_tables(jpeg_compress_struct& target) {
 
 // Applies the plan to the parameters jpeg_copy_critical_parameters copied.
 void adjust_parameters(const jpeg_decompress_struct& source, jpeg_compress_struct& target,
-                       const Plan& plan) {
+                       const TransformPlan& plan) {
   if (target.num_components == 1) {
     // Some decoders reject grayscale with other sampling factors.
     target.comp_info[0].h_samp_factor = 1;
@@ -593,7 +522,7 @@ void init_maps(Session& session) {
 
 Result<TransformResult> transform_to_upright(std::span<const std::uint8_t> jpeg, int orientation,
                                              std::uint64_t max_pixels) {
-  const auto operation = operation_for(orientation);
+  const auto operation = operation_for_orientation(orientation);
   if (!operation) {
     return Error{ErrorKind::UnsupportedFeature, 0, std::nullopt,
                  "EXIF orientation " + std::to_string(orientation) + " is outside 1-8"};
@@ -622,7 +551,7 @@ Result<TransformResult> transform_to_upright(std::span<const std::uint8_t> jpeg,
   if (!frame && std::uint64_t{source.image_width} * source.image_height > max_pixels) {
     return too_large_error(std::nullopt, source.image_width, source.image_height, max_pixels);
   }
-  session.plan = make_plan(source, *operation);
+  session.plan = plan_for(source, *operation);
   init_maps(session);
   // The output is about as large as the input; a margin avoids most regrowth.
   session.initial_output_size = jpeg.size() + jpeg.size() / 16 + 4096;
@@ -630,7 +559,7 @@ Result<TransformResult> transform_to_upright(std::span<const std::uint8_t> jpeg,
   if (!transform_coefficients(&source, &target, &errors, &session)) {
     return transform_error("transforming", errors.message);
   }
-  const Plan& plan = session.plan;
+  const TransformPlan& plan = session.plan;
   TransformResult result;
   result.jpeg = std::move(session.output);
   result.width = plan.width;
