@@ -4,7 +4,8 @@
 // camera-sized photos named by EXIFSCRUB_BENCH_PHOTO (orientation 1) and
 // EXIFSCRUB_BENCH_PHOTO_ROTATED (orientation 6), and registers one benchmark
 // per operation over the whole set, so bytes_per_second compares directly
-// with memcpy. Does not touch the disk inside the timed loops.
+// with memcpy. verify_clean() is timed alone as well, because scrub() pays
+// for it on every output. Does not touch the disk inside the timed loops.
 //
 // Usage: exifscrub_jpeg_bench [Google Benchmark flags]; scripts/run-bench.sh
 // sets the environment and turns the JSON output into ratios.
@@ -123,7 +124,31 @@ void run_stream(benchmark::State& state, const std::vector<File>* files, std::si
   state.SetBytesProcessed(state.iterations() * total_bytes(*files));
 }
 
-// Registers memcpy, copy, scrub (drop and apply) and stream benchmarks over one file set.
+// Times verify_clean() alone on each file's scrub (drop) output: one walker
+// pass, the release check that scrub() runs on top of its own walk and copy.
+// bytes_per_second counts output bytes.
+void run_verify(benchmark::State& state, const std::vector<File>* files) {
+  std::vector<File> outputs;
+  for (const auto& file : *files) {
+    auto result = exifscrub::jpeg::scrub(file, options_for(OrientationMode::Drop));
+    if (!result.ok()) {
+      state.SkipWithError("scrub() rejected a file it accepted while loading");
+      return;
+    }
+    outputs.push_back(std::move(result.value().jpeg));
+  }
+  for (auto _ : state) {
+    for (const auto& output : outputs) {
+      if (!exifscrub::jpeg::verify_clean(output).ok()) {
+        state.SkipWithError("verify_clean() rejected an output of scrub()");
+        return;
+      }
+    }
+  }
+  state.SetBytesProcessed(state.iterations() * total_bytes(outputs));
+}
+
+// Registers memcpy, copy, scrub (drop and apply), stream and verify benchmarks over one file set.
 void register_set(const std::string& name, const std::vector<File>& files) {
   if (files.empty()) return;
   benchmark::RegisterBenchmark(("memcpy/" + name).c_str(), run_memcpy, &files)->Unit(benchmark::kMillisecond);
@@ -135,6 +160,7 @@ void register_set(const std::string& name, const std::vector<File>& files) {
       ->Unit(benchmark::kMillisecond);
   benchmark::RegisterBenchmark(("stream_drop_64k/" + name).c_str(), run_stream, &files, std::size_t{65536})
       ->Unit(benchmark::kMillisecond);
+  benchmark::RegisterBenchmark(("verify_clean/" + name).c_str(), run_verify, &files)->Unit(benchmark::kMillisecond);
 }
 
 std::vector<File> load_photo(const char* variable) {
