@@ -251,6 +251,23 @@ bool reserve_output_window(OutputArray& array, std::uint32_t blocks_per_row,
   return true;
 }
 
+// Whether a block row can be Huffman-coded with 8-bit precision: AC values
+// need at most 10 bits (|v| <= 1023), DC differences at most 11, which holds
+// for any pair of DC values in [-1024, 1023] (ITU-T T.81, F.1.2). libjpeg
+// decodes larger values without a warning, and libjpeg-turbo 2.1's
+// sequential Huffman encoder then writes them as corrupt entropy data
+// without an error (jpegtran too), so they are rejected here instead.
+bool coefficients_in_range(CoefficientRow row, std::uint32_t width) {
+  for (std::uint32_t x = 0; x < width; ++x) {
+    const auto& block = row[x];
+    if (block[0] < -1024 || block[0] > 1023) return false;
+    for (std::size_t k = 1; k < kBlockCoefficients; ++k) {
+      if (block[k] < -1023 || block[k] > 1023) return false;
+    }
+  }
+  return true;
+}
+
 JBLOCKARRAY access_output_array(j_common_ptr cinfo, jvirt_barray_ptr handle, JDIMENSION start_row,
                                 JDIMENSION num_rows, boolean writable) {
   Session& session = session_of(cinfo);
@@ -276,6 +293,7 @@ JBLOCKARRAY access_output_array(j_common_ptr cinfo, jvirt_barray_ptr handle, JDI
     std::fill(&out[0][0], &out[0][0] + std::size_t{padded_width} * kBlockCoefficients, std::int16_t{0});
     if (start_row + i < component.height_in_blocks) {
       generate_row(session, *array, start_row + i, component.width_in_blocks, wanted, out);
+      if (!coefficients_in_range(out, component.width_in_blocks)) fail(cinfo, JERR_BAD_DCT_COEF);
     }
   }
   return array->rows.data();
