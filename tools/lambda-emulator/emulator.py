@@ -22,6 +22,7 @@ import os
 import queue
 import secrets
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -301,6 +302,14 @@ class Slot:
 def make_handler(emulator, slot):
     class Handler(http.server.BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+
+        def setup(self):
+            super().setup()
+            # reply() sends the headers and the body in two writes. With
+            # Nagle's algorithm the body then waits for the peer's delayed ACK
+            # of the headers (up to 40 ms on Linux), which the Lambda service
+            # does not add to an invocation.
+            self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
         def log_message(self, fmt, *args):
             if emulator.args.verbose:
