@@ -47,7 +47,16 @@ class StripRun {
 
     if (auto streamed = try_streaming(job, input.value().bytes())) return *streamed;
 
-    auto scrubbed = jpeg::scrub(input.value().bytes(), arguments_.scrub);
+    // Scrub without the orientation first, then release the input before the
+    // lossless transform, which needs the most memory.
+    jpeg::ScrubOptions without_transform = arguments_.scrub;
+    if (without_transform.orientation == jpeg::OrientationMode::Apply) {
+      without_transform.orientation = jpeg::OrientationMode::Drop;
+    }
+    auto scrubbed = jpeg::scrub(input.value().bytes(), without_transform);
+    if (!scrubbed.ok()) return report_rejection(job, scrubbed.error());
+    input.value() = InputBytes(Bytes{});
+    scrubbed = jpeg::apply_orientation(std::move(scrubbed).value(), arguments_.scrub);
     if (!scrubbed.ok()) return report_rejection(job, scrubbed.error());
 
     auto written = write_location(job.output, scrubbed->jpeg, !arguments_.no_fsync);

@@ -42,23 +42,26 @@ class IccCollector : public WalkHandler {
 };
 
 // Rotates a scrubbed image upright and scrubs the result again, carrying the
-// ICC chunks over: libjpeg-turbo's output holds only JFIF or Adobe.
-Result<ScrubOutput> apply_orientation(ScrubOutput scrubbed, const ScrubOptions& options) {
+// ICC chunks over: the transform's output holds only JFIF or Adobe. Buffers
+// are released as soon as they are used up, because the transform holds the
+// largest ones (the packed coefficients and its output).
+Result<ScrubOutput> transform_scrubbed(ScrubOutput scrubbed, const ScrubOptions& options) {
   const int orientation = *scrubbed.report.orientation;
-  Result<TransformResult> transformed =
-      transform_to_upright(scrubbed.jpeg, orientation, options.max_transform_pixels);
-  if (!transformed) return transformed.error();
-
   IccCollector icc;
   if (Status walked = walk(scrubbed.jpeg, icc); !walked) return walked.error();
-  const std::vector<std::uint8_t>& image = transformed->jpeg;
-  std::vector<std::uint8_t> spliced(image.begin(), image.begin() + 2);  // SOI
-  spliced.insert(spliced.end(), icc.chunks().begin(), icc.chunks().end());
-  spliced.insert(spliced.end(), image.begin() + 2, image.end());
+
+  Result<TransformResult> transformed =
+      transform_to_upright(scrubbed.jpeg, orientation, options.max_transform_pixels);
+  std::vector<std::uint8_t>().swap(scrubbed.jpeg);
+  if (!transformed) return transformed.error();
+
+  // SOI, then the ICC chunks, then the rest of the transformed image.
+  std::vector<std::uint8_t>& image = transformed->jpeg;
+  image.insert(image.begin() + 2, icc.chunks().begin(), icc.chunks().end());
 
   ScrubOptions second = options;
   second.orientation = OrientationMode::Drop;
-  Result<ScrubOutput> final_output = run_engine(spliced, second);
+  Result<ScrubOutput> final_output = run_engine(image, second);
   if (!final_output) return final_output.error();
 
   ScrubReport report = std::move(scrubbed.report);
@@ -79,10 +82,14 @@ Result<ScrubOutput> scrub(std::span<const std::uint8_t> input, const ScrubOption
   Result<ScrubOutput> scrubbed = run_engine(input, first);
   if (!scrubbed) return scrubbed;
 
-  const std::optional<int>& orientation = scrubbed->report.orientation;
+  return apply_orientation(std::move(scrubbed).value(), options);
+}
+
+Result<ScrubOutput> apply_orientation(ScrubOutput scrubbed, const ScrubOptions& options) {
+  const std::optional<int>& orientation = scrubbed.report.orientation;
   const bool needs_transform = orientation && *orientation >= 2 && *orientation <= 8;
   if (options.orientation != OrientationMode::Apply || !needs_transform) return scrubbed;
-  return apply_orientation(std::move(scrubbed).value(), options);
+  return transform_scrubbed(std::move(scrubbed), options);
 }
 
 Result<ScrubReport> inspect(std::span<const std::uint8_t> input, const ScrubOptions& options) {

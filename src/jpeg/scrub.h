@@ -73,6 +73,17 @@ struct ScrubOutput {
 // output exists on error.
 Result<ScrubOutput> scrub(std::span<const std::uint8_t> input, const ScrubOptions& options);
 
+// The second half of scrub(): given scrub(input, options') where options'
+// is options with OrientationMode::Apply replaced by Drop, returns what
+// scrub(input, options) returns, without needing the input. With Apply and an
+// orientation of 2-8 in the report, the image is transformed and scrubbed
+// again; otherwise `scrubbed` comes back unchanged. This lets a caller free
+// the input before the transform, which holds the largest buffers.
+//
+// Errors as scrub(): TooLarge or TransformFailed from the transform,
+// VerificationFailed when the output fails verify_clean().
+Result<ScrubOutput> apply_orientation(ScrubOutput scrubbed, const ScrubOptions& options);
+
 // Walks the input and applies the policy as scrub() does, without producing
 // output or transforming: the report lists every segment and its fate, the
 // input's orientation and size. bytes_out is the size scrub() would produce

@@ -177,9 +177,19 @@ Result<TransferResult, TransferError> Fetcher::run() {
 }
 
 Result<TransferResult, TransferError> Fetcher::finish_buffered() {
-  auto scrubbed = jpeg::scrub(buffer_, request_.scrub);
+  // Scrub without the orientation first, then release the object's bytes
+  // before the lossless transform, which needs the most memory.
+  jpeg::ScrubOptions without_transform = request_.scrub;
+  if (without_transform.orientation == jpeg::OrientationMode::Apply) {
+    without_transform.orientation = jpeg::OrientationMode::Drop;
+  }
+  auto scrubbed = jpeg::scrub(buffer_, without_transform);
   if (!scrubbed.ok()) return classify_jpeg_error(scrubbed.error(), request_.source);
-  return store(scrubbed.value());
+  std::vector<std::uint8_t>().swap(buffer_);
+
+  auto oriented = jpeg::apply_orientation(std::move(scrubbed).value(), request_.scrub);
+  if (!oriented.ok()) return classify_jpeg_error(oriented.error(), request_.source);
+  return store(oriented.value());
 }
 
 Result<TransferResult, TransferError> Fetcher::store(const jpeg::ScrubOutput& output) {

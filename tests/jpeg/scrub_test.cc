@@ -209,6 +209,50 @@ TEST(Scrub, ApplyRotatesLosslessly) {
   EXPECT_TRUE(verify_clean(scrubbed->jpeg));
 }
 
+TEST(ApplyOrientation, EqualsScrubInTwoSteps) {
+  // Orientations 1, 3 and 6, with ICC chunks to carry over.
+  const ByteVector base = encoded_jpeg(32, 16);
+  for (int orientation : {1, 3, 6}) {
+    SCOPED_TRACE(orientation);
+    const ByteVector input =
+        insert_after_soi(base, build_orientation_exif(orientation) + icc(1, 2) + icc(2, 2));
+    Result<ScrubOutput> direct = scrub(input, ScrubOptions{});
+    Result<ScrubOutput> first = scrub(input, with_orientation(OrientationMode::Drop));
+    ASSERT_TRUE(direct) << direct.error().message;
+    ASSERT_TRUE(first) << first.error().message;
+
+    Result<ScrubOutput> second = apply_orientation(std::move(first).value(), ScrubOptions{});
+    ASSERT_TRUE(second) << second.error().message;
+    EXPECT_EQ(second->jpeg, direct->jpeg);
+    EXPECT_EQ(second->report.orientation_applied, direct->report.orientation_applied);
+    EXPECT_EQ(second->report.bytes_out, direct->report.bytes_out);
+    EXPECT_EQ(second->report.width, direct->report.width);
+    EXPECT_EQ(second->report.height, direct->report.height);
+  }
+}
+
+TEST(ApplyOrientation, OtherModesReturnInputUnchanged) {
+  const ByteVector base = encoded_jpeg(32, 16);
+  Result<ScrubOutput> first = scrub(tagged_image(base, 6), with_orientation(OrientationMode::Drop));
+  ASSERT_TRUE(first);
+  const ByteVector dropped = first->jpeg;
+  Result<ScrubOutput> second = apply_orientation(std::move(first).value(), with_orientation(OrientationMode::Drop));
+  ASSERT_TRUE(second);
+  EXPECT_EQ(second->jpeg, dropped);
+  EXPECT_EQ(second->report.orientation_applied, 0);
+}
+
+TEST(ApplyOrientation, TransformLimitIsTooLarge) {
+  const ByteVector base = encoded_jpeg(32, 16);
+  Result<ScrubOutput> first = scrub(tagged_image(base, 6), with_orientation(OrientationMode::Drop));
+  ASSERT_TRUE(first);
+  ScrubOptions options;
+  options.max_transform_pixels = 511;
+  Result<ScrubOutput> second = apply_orientation(std::move(first).value(), options);
+  ASSERT_FALSE(second);
+  EXPECT_EQ(second.error().kind, ErrorKind::TooLarge);
+}
+
 TEST(Scrub, ApplyCarriesIccOver) {
   const ByteVector base = encoded_jpeg(32, 16);
   const ByteVector input = insert_after_soi(base, build_orientation_exif(3) + icc(1, 2) + icc(2, 2));
