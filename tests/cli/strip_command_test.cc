@@ -188,6 +188,24 @@ TEST_F(StripCommand, FileOutputEqualsStdoutOutput) {
   }
 }
 
+TEST_F(StripCommand, LargeFileOutputEqualsStdoutOutput) {
+  // A scan of several hundred KiB reaches the file writer in many slices,
+  // which it joins into one write; the bytes must not change.
+  make_jpeg(dir_ / "large.jpg", 1200, 900);
+  tag_everything(dir_ / "large.jpg");
+  ASSERT_GT(fs::file_size(dir_ / "large.jpg"), 200'000u);
+  fs::create_directories(dir_ / "out");
+
+  const auto to_file = run_exifscrub(
+      {"strip", "large.jpg", "-o", "out/large.jpg", "--orientation", "drop"}, dir_.path());
+  const auto to_stdout =
+      run_exifscrub({"strip", "large.jpg", "-o", "-", "--orientation", "drop"}, dir_.path());
+  ASSERT_EQ(to_file.exit_code, 0) << to_file.err;
+  ASSERT_EQ(to_stdout.exit_code, 0) << to_stdout.err;
+  EXPECT_EQ(read_bytes(dir_ / "out" / "large.jpg"), Bytes(to_stdout.out.begin(), to_stdout.out.end()));
+  EXPECT_EQ(unexpected_tags(exiftool_tags(dir_ / "out" / "large.jpg")), std::set<std::string>{});
+}
+
 TEST_F(StripCommand, NoFsyncWritesSameBytes) {
   tagged_photo();
   fs::create_directories(dir_ / "out");
