@@ -30,8 +30,9 @@ using Bytes = std::vector<std::uint8_t>;
 // Reads a whole regular file. A folder yields "open failed: Is a directory".
 Result<Bytes, IoError> read_file(const std::filesystem::path& path);
 
-// The bytes of one input: a read-only mapping of a regular file, or a buffer
-// read from a stream. Move-only; the mapping ends with the object.
+// The bytes of one input, in memory of the process's own (never a mapping of
+// the input file, which another process could change between the checks
+// and the write). Move-only.
 class InputBytes {
  public:
   explicit InputBytes(Bytes bytes);
@@ -44,26 +45,24 @@ class InputBytes {
   std::span<const std::uint8_t> bytes() const;
 
  private:
-  friend Result<InputBytes, IoError> map_file(const std::filesystem::path& path);
-  InputBytes(const std::uint8_t* mapping, std::size_t size);
+  friend Result<InputBytes, IoError> read_input_file(const std::filesystem::path& path);
+  // Takes ownership of mapping_size bytes of anonymous memory from mmap, of
+  // which the first size are the input.
+  InputBytes(const std::uint8_t* mapping, std::size_t mapping_size, std::size_t size);
 
   Bytes owned_;
   const std::uint8_t* mapping_ = nullptr;
   std::size_t mapping_size_ = 0;
+  std::size_t size_ = 0;
 };
 
-// Maps a whole regular file read-only, with its pages populated up front:
-// no copy, and no page fault per 4 KiB as a read into fresh memory costs.
-// Files that cannot be mapped (empty, or not regular) are read instead.
-// Errors as read_file, plus EFBIG past kMaxInputBytes.
-//
-// A file truncated by another process while mapped makes the next access to
-// the lost pages raise SIGBUS. The first mapping installs a handler that
-// prints "exifscrub: error: <path>: the file was truncated while it was being
-// read; no output was written for it" and exits with ExitCode::Io. No output
-// can be partial at that point: outputs are written from separate buffers,
-// through a temporary file that is renamed only when complete.
-Result<InputBytes, IoError> map_file(const std::filesystem::path& path);
+// Reads a whole regular file into anonymous memory aligned for transparent
+// huge pages, which where the kernel grants them cost one page fault per
+// 2 MiB instead of one per 4 KiB. A file
+// that changes size while it is read comes back as what was read. Streams
+// and empty files are read as read_descriptor does. Errors as read_file,
+// plus EFBIG past kMaxInputBytes.
+Result<InputBytes, IoError> read_input_file(const std::filesystem::path& path);
 
 // Largest input the command line reads into memory.
 inline constexpr std::size_t kMaxInputBytes = std::size_t{1} << 30;

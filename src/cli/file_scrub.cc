@@ -2,7 +2,7 @@
 // kept tables, held-back bytes) from the scrubber's own buffers, and the scan
 // data as consecutive slices of the input. Small pieces are copied into a
 // buffer, because the scrubber reuses its buffers after the call. Slices of
-// the input stay valid while the input is mapped, so consecutive ones are
+// the input stay valid until the scrub ends, so consecutive ones are
 // joined without a copy and written with one call: for a 4 MB photo that is
 // one write of the whole scan instead of a copy and hundreds of writes.
 #include "cli/file_scrub.h"

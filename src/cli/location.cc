@@ -21,7 +21,7 @@ Result<InputBytes, IoError> read_location(const Location& location) {
       return InputBytes(std::move(bytes).value());
     }
     case LocationKind::Local:
-      return map_file(location.text);
+      return read_input_file(location.text);
     case LocationKind::S3:
       break;
   }

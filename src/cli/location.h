@@ -28,7 +28,7 @@ struct Location {
 
 Location parse_location(std::string_view text);
 
-// Reads the whole image, mapping a local file (see map_file). Requires a
+// Reads the whole image (a local file with read_input_file). Requires a
 // Stdio or Local location.
 Result<InputBytes, IoError> read_location(const Location& location);
 
