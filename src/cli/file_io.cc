@@ -106,6 +106,35 @@ Result<Done, IoError> append_to_end(int fd, Bytes& bytes, bool stop_without_soi)
   }
 }
 
+// Reads up to size bytes into data, stopping early only at end of file.
+// Returns the number of bytes read.
+Result<std::size_t, IoError> read_up_to(int fd, std::uint8_t* data, std::size_t size) {
+  std::size_t filled = 0;
+  while (filled < size) {
+    const ssize_t count = ::read(fd, data + filled, size - filled);
+    if (count < 0 && errno == EINTR) continue;
+    if (count < 0) return last_error("read");
+    if (count == 0) break;
+    filled += static_cast<std::size_t>(count);
+  }
+  return filled;
+}
+
+// Appends what follows a file's expected end, if anything: one read of a byte
+// finds end of file in the common case, without growing bytes (which would
+// copy it).
+Result<Done, IoError> append_growth(int fd, Bytes& bytes) {
+  std::uint8_t probe = 0;
+  ssize_t count = 0;
+  do {
+    count = ::read(fd, &probe, 1);
+  } while (count < 0 && errno == EINTR);
+  if (count < 0) return last_error("read");
+  if (count == 0) return Done{};
+  bytes.push_back(probe);
+  return append_to_end(fd, bytes, false);
+}
+
 // Reads a regular file of known size into one buffer sized once, instead of
 // growing it chunk by chunk (each growth copies and zero-fills). A file that
 // grew since fstat is read on to its end; one that shrank is returned as read.
@@ -114,29 +143,13 @@ Result<Bytes, IoError> read_regular_file(int fd, std::size_t size) {
     return IoError{"read", EFBIG, "the input is larger than the command line's limit of 1 GiB"};
   }
   Bytes bytes(size);
-  std::size_t filled = 0;
-  while (filled < size) {
-    const ssize_t count = ::read(fd, bytes.data() + filled, size - filled);
-    if (count < 0 && errno == EINTR) continue;
-    if (count < 0) return last_error("read");
-    if (count == 0) break;
-    filled += static_cast<std::size_t>(count);
-  }
-  bytes.resize(filled);
-  if (filled < size) return bytes;
+  auto filled = read_up_to(fd, bytes.data(), size);
+  if (!filled.ok()) return filled.error();
+  bytes.resize(filled.value());
+  if (filled.value() < size) return bytes;
 
-  // The common case ends here: one read of a byte finds end of file, without
-  // growing the buffer (which would copy it).
-  std::uint8_t probe = 0;
-  ssize_t count = 0;
-  do {
-    count = ::read(fd, &probe, 1);
-  } while (count < 0 && errno == EINTR);
-  if (count < 0) return last_error("read");
-  if (count == 0) return bytes;
-  bytes.push_back(probe);
-  auto status = append_to_end(fd, bytes, false);
-  if (!status.ok()) return status.error();
+  auto grown = append_growth(fd, bytes);
+  if (!grown.ok()) return grown.error();
   return bytes;
 }
 
@@ -220,30 +233,17 @@ Result<InputBytes, IoError> read_input_file(const std::filesystem::path& path) {
   }
   InputBytes input(static_cast<const std::uint8_t*>(memory), round_up(size, kHugePage), size);
   auto* data = static_cast<std::uint8_t*>(memory);
-  std::size_t filled = 0;
-  while (filled < size) {
-    const ssize_t count = ::read(fd.get(), data + filled, size - filled);
-    if (count < 0 && errno == EINTR) continue;
-    if (count < 0) return last_error("read");
-    if (count == 0) break;
-    filled += static_cast<std::size_t>(count);
-  }
-  std::uint8_t probe = 0;
-  ssize_t count = 0;
-  do {
-    count = ::read(fd.get(), &probe, 1);
-  } while (count < 0 && errno == EINTR);
-  if (count < 0) return last_error("read");
-  if (filled == size && count == 0) return input;
+  auto filled = read_up_to(fd.get(), data, size);
+  if (!filled.ok()) return filled.error();
+  Bytes grown;
+  auto growth = append_growth(fd.get(), grown);
+  if (!growth.ok()) return growth.error();
+  if (filled.value() == size && grown.empty()) return input;
 
-  // The file shrank or grew while it was read: take what it holds now, as
-  // a buffer of its own.
-  Bytes bytes(data, data + filled);
-  if (count > 0) {
-    bytes.push_back(probe);
-    auto rest = append_to_end(fd.get(), bytes, false);
-    if (!rest.ok()) return rest.error();
-  }
+  // The file shrank or grew while it was read: take its bytes as they are
+  // now, in a buffer of its own.
+  Bytes bytes(data, data + filled.value());
+  bytes.insert(bytes.end(), grown.begin(), grown.end());
   return InputBytes(std::move(bytes));
 }
 

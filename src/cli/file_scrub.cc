@@ -2,9 +2,9 @@
 // kept tables, held-back bytes) from the scrubber's own buffers, and the scan
 // data as consecutive slices of the input. Small pieces are copied into a
 // buffer, because the scrubber reuses its buffers after the call. Slices of
-// the input stay valid until the scrub ends, so consecutive ones are
-// joined without a copy and written with one call: for a 4 MB photo that is
-// one write of the whole scan instead of a copy and hundreds of writes.
+// the input stay valid until the scrub ends, so consecutive ones are joined
+// without a copy and written with one call. For a 4 MB photo that is one
+// write of the whole scan instead of a copy and hundreds of writes.
 #include "cli/file_scrub.h"
 
 #include <cstring>
@@ -69,9 +69,9 @@ class GatheringWriter {
   }
 
   // Whether a copied piece has the same bytes as the input right after the
-  // pending run. The scrubber hands on the last two bytes of each slice from
-  // a copy of its own (it holds them back until it knows whether they end the
-  // image), so without this every slice would end the run. Writing the
+  // pending run. The scrubber passes on the last two bytes of each slice from
+  // a copy of its own, because it keeps them back until it knows whether they
+  // end the image. Without this every slice would end the run. Writing the
   // input's bytes instead writes the same output.
   bool continues_run(std::span<const std::uint8_t> bytes) const {
     if (run_.empty()) return false;

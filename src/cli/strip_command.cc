@@ -68,11 +68,11 @@ class StripRun {
 
   // Scrubs into an existing folder through scrub_to_file, which needs no
   // output buffer. Returns std::nullopt when the job needs the buffered path
-  // instead: standard output, a missing folder (created only once an image
-  // has passed, so a rejected input creates nothing), an output that may not
-  // be replaced or a temporary file that cannot be created (the buffered
-  // path then reports the rejection first, if any, and the write error
-  // otherwise), or an orientation to apply.
+  // instead: standard output, an orientation to apply, or a missing folder
+  // (created only once an image has passed, so a rejected input creates
+  // nothing). An output that may not be replaced, or a temporary file that
+  // cannot be created, also goes there, because the buffered path reports
+  // the rejection first, if any, and the write error otherwise.
   std::optional<ExitCode> try_streaming(const StripJob& job, std::span<const std::uint8_t> input) {
     if (job.output.kind != LocationKind::Local) return std::nullopt;
     const std::filesystem::path path(job.output.text);

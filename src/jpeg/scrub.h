@@ -78,7 +78,7 @@ Result<ScrubOutput> scrub(std::span<const std::uint8_t> input, const ScrubOption
 // scrub(input, options) returns, without needing the input. With Apply and an
 // orientation of 2-8 in the report, the image is transformed and scrubbed
 // again; otherwise `scrubbed` comes back unchanged. This lets a caller free
-// the input before the transform, which holds the largest buffers.
+// the input before the transform, which needs the largest buffers.
 //
 // Errors as scrub(): TooLarge or TransformFailed from the transform,
 // VerificationFailed when the output fails verify_clean().

@@ -190,7 +190,7 @@ OutputArray* find_output(Session& session, jvirt_barray_ptr handle) {
 // block comes from another source row, so blocks further along the row are
 // prefetched in two steps (table entry, then values).
 void generate_row(const Session& session, const OutputArray& array, std::uint32_t y,
-                  std::uint32_t width, std::uint64_t wanted, CoefficientRow out) {
+                  std::uint32_t width, std::uint64_t band, CoefficientRow out) {
   constexpr std::uint32_t kEntryDistance = 8;
   constexpr std::uint32_t kValueDistance = 4;
   const Operation& operation = session.plan.operation;
@@ -210,7 +210,7 @@ void generate_row(const Session& session, const OutputArray& array, std::uint32_
       std::fill(std::begin(out[x]), std::end(out[x]), std::int16_t{0});  // not reached by valid plans
       continue;
     }
-    source.read_block(position.row, position.column, session.maps[position.map_index], wanted, out[x]);
+    source.read_block(position.row, position.column, session.maps[position.map_index], band, out[x]);
   }
 }
 
@@ -285,14 +285,14 @@ JBLOCKARRAY access_output_array(j_common_ptr cinfo, jvirt_barray_ptr handle, JDI
     fail(cinfo, JERR_BAD_VIRTUAL_ACCESS);
   }
   if (!reserve_output_window(*array, padded_width, num_rows)) fail(cinfo, JERR_OUT_OF_MEMORY, 3);
-  const std::uint64_t wanted = scan_band(*reinterpret_cast<j_compress_ptr>(cinfo));
+  const std::uint64_t band = scan_band(*reinterpret_cast<j_compress_ptr>(cinfo));
   for (JDIMENSION i = 0; i < num_rows; ++i) {
     CoefficientRow out = array->rows[i];
     // Padding blocks and rows are never encoded (the compressor makes dummy
     // blocks there) but are zeroed so that no stale data is handed out.
     std::fill(&out[0][0], &out[0][0] + std::size_t{padded_width} * kBlockCoefficients, std::int16_t{0});
     if (start_row + i < component.height_in_blocks) {
-      generate_row(session, *array, start_row + i, component.width_in_blocks, wanted, out);
+      generate_row(session, *array, start_row + i, component.width_in_blocks, band, out);
       if (!coefficients_in_range(out, component.width_in_blocks)) fail(cinfo, JERR_BAD_DCT_COEF);
     }
   }

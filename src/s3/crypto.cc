@@ -37,7 +37,7 @@ StreamingDigest::StreamingDigest(Algorithm algorithm) : context_(crypto().md_ctx
 }
 
 StreamingDigest::~StreamingDigest() {
-  // A moved-from digest holds no context and may live in a process that
+  // A moved-from digest has no context and may live in a process that
   // never loaded libcrypto.
   if (context_ != nullptr) crypto().md_ctx_free(context_);
 }
