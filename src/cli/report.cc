@@ -8,8 +8,9 @@ namespace exifscrub::cli {
 namespace {
 
 std::string segment_label(const jpeg::SegmentInfo& segment) {
-  if (segment.identifier.empty()) return segment.name;
-  return segment.name + " " + segment.identifier;
+  std::string label(segment.name);
+  if (!segment.identifier.empty()) label.append(" ").append(segment.identifier);
+  return label;
 }
 
 std::string marker_hex(std::uint8_t marker) {
@@ -112,7 +113,7 @@ std::string format_inspect(const std::string& name, const jpeg::ScrubReport& rep
                   std::string(action_name(segment.action)).c_str(),
                   segment_label(segment).c_str());
     text += line;
-    text += segment.reason + "\n";
+    text.append(segment.reason).append("\n");
   }
   return text;
 }

@@ -32,25 +32,54 @@ bool icc_numbering_valid(std::vector<IccChunk> chunks) {
   return true;
 }
 
-std::uint32_t read_u32(const std::vector<std::uint8_t>& bytes, std::size_t at) {
-  return static_cast<std::uint32_t>(bytes[at]) << 24 | static_cast<std::uint32_t>(bytes[at + 1]) << 16 |
-         static_cast<std::uint32_t>(bytes[at + 2]) << 8 | static_cast<std::uint32_t>(bytes[at + 3]);
-}
+// An ICC profile split over the payloads of its APP2 chunks, read in place so
+// that a profile of several megabytes is not gathered just to be checked.
+class ChunkedProfile {
+ public:
+  void append(Bytes part) {
+    if (part.empty()) return;
+    parts_.push_back(part);
+    starts_.push_back(size_);
+    size_ += part.size();
+  }
+
+  std::size_t size() const { return size_; }
+
+  // Requires at < size().
+  std::uint8_t at(std::size_t at) const {
+    const auto next = std::upper_bound(starts_.begin(), starts_.end(), at);
+    const std::size_t part = static_cast<std::size_t>(next - starts_.begin()) - 1;
+    return parts_[part][at - starts_[part]];
+  }
+
+  // Requires at + 4 <= size().
+  std::uint32_t u32(std::size_t at) const {
+    return static_cast<std::uint32_t>(this->at(at)) << 24 | static_cast<std::uint32_t>(this->at(at + 1)) << 16 |
+           static_cast<std::uint32_t>(this->at(at + 2)) << 8 | static_cast<std::uint32_t>(this->at(at + 3));
+  }
+
+ private:
+  std::vector<Bytes> parts_;
+  std::vector<std::size_t> starts_;
+  std::size_t size_ = 0;
+};
 
 // True when profile is an ICC profile by the ICC.1 header and tag table
 // rules: its size field equals its length, bytes 36-39 are "acsp", and every
 // tag of the table lies inside the profile. A payload that is not a profile
 // (another JPEG with EXIF and GPS, say) is not kept under the ICC label.
-bool icc_profile_valid(const std::vector<std::uint8_t>& profile) {
+bool icc_profile_valid(const ChunkedProfile& profile) {
   constexpr std::size_t kHeaderSize = 128;
-  if (profile.size() < kHeaderSize + 4 || read_u32(profile, 0) != profile.size()) return false;
-  if (profile[36] != 'a' || profile[37] != 'c' || profile[38] != 's' || profile[39] != 'p') return false;
-  const std::uint64_t tag_count = read_u32(profile, kHeaderSize);
+  if (profile.size() < kHeaderSize + 4 || profile.u32(0) != profile.size()) return false;
+  if (profile.at(36) != 'a' || profile.at(37) != 'c' || profile.at(38) != 's' || profile.at(39) != 'p') {
+    return false;
+  }
+  const std::uint64_t tag_count = profile.u32(kHeaderSize);
   if (kHeaderSize + 4 + 12 * tag_count > profile.size()) return false;
   for (std::uint64_t i = 0; i < tag_count; ++i) {
     const std::size_t entry = kHeaderSize + 4 + 12 * static_cast<std::size_t>(i);
-    const std::uint64_t offset = read_u32(profile, entry + 4);
-    const std::uint64_t size = read_u32(profile, entry + 8);
+    const std::uint64_t offset = profile.u32(entry + 4);
+    const std::uint64_t size = profile.u32(entry + 8);
     if (offset + size > profile.size()) return false;
   }
   return true;
@@ -62,7 +91,7 @@ Cleaner::Cleaner(const ScrubOptions& options, SegmentWriter::Sink sink)
     : options_(options), writer_(std::move(sink)) {}
 
 Status Cleaner::on_segment(const Segment& segment) {
-  const std::string identifier =
+  const std::string_view identifier =
       marker::is_app(segment.code) ? identify_app(segment.code, segment.payload()) : "";
   const PolicyDecision decision = decide(segment.code, identifier, segment.payload(),
                                          PolicyContext{options_.keep_icc, !scan_started_});
@@ -86,8 +115,7 @@ Status Cleaner::on_scan_data(std::uint64_t /*offset*/, Bytes data) {
 
 Status Cleaner::on_trailer(std::uint64_t offset, Bytes data) {
   if (!trailer_index_) {
-    report_.segments.push_back(SegmentInfo{offset, 0, 0, "trailer", "", SegmentAction::Drop,
-                                           std::string(kTrailer)});
+    report_.segments.push_back(SegmentInfo{offset, 0, 0, "trailer", "", SegmentAction::Drop, kTrailer});
     ++report_.segments_removed;
     trailer_index_ = report_.segments.size() - 1;
   }
@@ -95,11 +123,11 @@ Status Cleaner::on_trailer(std::uint64_t offset, Bytes data) {
   return Done{};
 }
 
-SegmentInfo& Cleaner::record(const Segment& segment, const std::string& identifier,
+SegmentInfo& Cleaner::record(const Segment& segment, std::string_view identifier,
                              PolicyDecision decision) {
   report_.segments.push_back(SegmentInfo{segment.offset, segment.code, segment.bytes.size(),
                                          marker::name(segment.code), identifier, decision.action,
-                                         std::string(decision.reason)});
+                                         decision.reason});
   if (decision.action == SegmentAction::Drop) ++report_.segments_removed;
   return report_.segments.back();
 }
@@ -108,10 +136,10 @@ void Cleaner::mark_dropped(std::size_t info_index, std::string_view reason) {
   SegmentInfo& info = report_.segments[info_index];
   if (info.action != SegmentAction::Drop) ++report_.segments_removed;
   info.action = SegmentAction::Drop;
-  info.reason = std::string(reason);
+  info.reason = reason;
 }
 
-void Cleaner::read_frame_and_orientation(const Segment& segment, const std::string& identifier) {
+void Cleaner::read_frame_and_orientation(const Segment& segment, std::string_view identifier) {
   if (marker::is_sof(segment.code)) {
     // The walker has already accepted this header, so parsing cannot fail here.
     Result<FrameHeader> frame = parse_frame_header(segment.code, segment.offset, segment.payload());
@@ -128,7 +156,7 @@ void Cleaner::read_frame_and_orientation(const Segment& segment, const std::stri
   }
 }
 
-Status Cleaner::keep_in_header(const Segment& segment, const std::string& identifier,
+Status Cleaner::keep_in_header(const Segment& segment, std::string_view identifier,
                                PolicyDecision decision) {
   if (writer_.header_bytes() + icc_bytes_ + segment.bytes.size() > kMaxHeaderBytes) {
     return segment_error(ErrorKind::TooLarge, segment.code, segment.offset,
@@ -209,12 +237,10 @@ void Cleaner::place_icc_chunks() {
     // Each kept segment is FF E2, the length, "ICC_PROFILE\0", the two
     // numbering bytes, then its part of the profile.
     constexpr std::size_t kChunkHeader = 4 + 12 + 2;
-    std::vector<std::uint8_t> profile;
-    for (const IccSegment& icc : icc_) {
-      profile.insert(profile.end(), icc.bytes.begin() + static_cast<std::ptrdiff_t>(kChunkHeader), icc.bytes.end());
-    }
+    ChunkedProfile profile;
+    for (const IccSegment& icc : icc_) profile.append(Bytes(icc.bytes).subspan(kChunkHeader));
     if (icc_profile_valid(profile)) {
-      for (const IccSegment& icc : icc_) writer_.add_header(HeaderGroup::Icc, icc.bytes);
+      for (IccSegment& icc : icc_) writer_.add_icc_chunk(std::move(icc.bytes));
     } else {
       for (const IccSegment& icc : icc_) mark_dropped(icc.info_index, kNotIccProfile);
     }

@@ -49,11 +49,11 @@ class Cleaner : public WalkHandler {
     std::vector<std::uint8_t> bytes;
   };
 
-  SegmentInfo& record(const Segment& segment, const std::string& identifier,
+  SegmentInfo& record(const Segment& segment, std::string_view identifier,
                       PolicyDecision decision);
   void mark_dropped(std::size_t info_index, std::string_view reason);
-  void read_frame_and_orientation(const Segment& segment, const std::string& identifier);
-  Status keep_in_header(const Segment& segment, const std::string& identifier,
+  void read_frame_and_orientation(const Segment& segment, std::string_view identifier);
+  Status keep_in_header(const Segment& segment, std::string_view identifier,
                         PolicyDecision decision);
   Status finish_header(const Segment& first_sos);
   void place_icc_chunks();

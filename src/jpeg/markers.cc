@@ -21,10 +21,10 @@ constexpr std::array<std::string_view, 0x3F> kHighNames = {
 
 }  // namespace
 
-std::string name(std::uint8_t code) {
+std::string_view name(std::uint8_t code) {
   if (code == 0x00) return "FF00";
   if (code == kTem) return "TEM";
-  if (code >= kSof0 && code <= kCom) return std::string(kHighNames[code - kSof0]);
+  if (code >= kSof0 && code <= kCom) return kHighNames[code - kSof0];
   return "RES";  // 0x02-0xBF, and 0xFF which is a fill byte rather than a marker
 }
 

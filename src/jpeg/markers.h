@@ -89,7 +89,8 @@ constexpr bool is_standalone(std::uint8_t code) {
 
 // The standard name of a marker code: "SOI", "APP1", "SOF2", "RST3", "JPG5",
 // "SOF55", "RES" for reserved codes 0x02-0xBF, "FF00" for the stuffing code.
-std::string name(std::uint8_t code);
+// The text has static storage, so reports may hold the view.
+std::string_view name(std::uint8_t code);
 
 // "FF E1": the two marker bytes in hex, as error messages spell a marker.
 std::string hex(std::uint8_t code);

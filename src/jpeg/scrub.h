@@ -15,6 +15,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "jpeg/error.h"
@@ -34,15 +35,17 @@ struct ScrubOptions {
   std::uint64_t max_transform_pixels = 100'000'000;  // refuse to transform larger images (TooLarge)
 };
 
-// One segment of the input and what the scrubber did with it.
+// One segment of the input and what the scrubber did with it. The three texts
+// come from fixed tables with static storage, never from the input, so a
+// report costs no allocation per segment and outlives the scrubber.
 struct SegmentInfo {
-  std::uint64_t offset = 0;   // of the marker's 0xFF byte in the input
-  std::uint8_t marker = 0;    // the marker code; 0 for the trailer
-  std::uint64_t size = 0;     // all bytes incl. the marker; for SOS, incl. its scan data
-  std::string name;           // "APP1", "SOF2", "SOS", "EOI", "trailer"...
-  std::string identifier;     // "Exif", "JFIF", "ICC_PROFILE", "XMP", "Extended XMP", "MPF", ""...
+  std::uint64_t offset = 0;     // of the marker's 0xFF byte in the input
+  std::uint8_t marker = 0;      // the marker code; 0 for the trailer
+  std::uint64_t size = 0;       // all bytes incl. the marker; for SOS, incl. its scan data
+  std::string_view name;        // "APP1", "SOF2", "SOS", "EOI", "trailer"...
+  std::string_view identifier;  // "Exif", "JFIF", "ICC_PROFILE", "XMP", "Extended XMP", "MPF", ""...
   SegmentAction action = SegmentAction::Drop;
-  std::string reason;         // why kept or dropped, from the policy table
+  std::string_view reason;      // why kept or dropped, from the policy table
 };
 
 struct ScrubReport {

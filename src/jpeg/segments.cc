@@ -69,7 +69,7 @@ Status check_components(std::uint64_t offset, const FrameHeader& frame) {
 }  // namespace
 
 Error segment_error(ErrorKind kind, std::uint8_t code, std::uint64_t offset, std::string_view fact) {
-  std::string message = marker::name(code) + " segment at offset " + std::to_string(offset) + ": ";
+  std::string message = std::string(marker::name(code)) + " segment at offset " + std::to_string(offset) + ": ";
   message += fact;
   return Error{kind, offset, code, std::move(message)};
 }
@@ -315,7 +315,7 @@ Status check_two_byte_segment(std::uint8_t code, std::uint64_t offset, Bytes pay
   return Done{};
 }
 
-std::string identify_app(std::uint8_t code, Bytes payload) {
+std::string_view identify_app(std::uint8_t code, Bytes payload) {
   struct Known {
     std::uint8_t code;
     std::string_view prefix;
@@ -340,7 +340,7 @@ std::string identify_app(std::uint8_t code, Bytes payload) {
     if (known.code != code) continue;
     const bool match = known.terminated ? starts_with_terminated(payload, known.prefix)
                                         : starts_with(payload, known.prefix);
-    if (match) return std::string(known.identifier);
+    if (match) return known.identifier;
   }
   return "";
 }

@@ -74,8 +74,9 @@ Status check_two_byte_segment(std::uint8_t code, std::uint64_t offset, Bytes pay
 // The well-known identifier an APPn payload starts with ("JFIF", "Exif", "XMP",
 // "Extended XMP", "ICC_PROFILE", "MPF", "FlashPix", "Photoshop", "Ducky",
 // "Adobe"...), or "" when the payload matches none. Never returns payload
-// bytes, so unknown identifiers cannot leak into reports or logs.
-std::string identify_app(std::uint8_t code, Bytes payload);
+// bytes, so unknown identifiers cannot leak into reports or logs. The text has
+// static storage.
+std::string_view identify_app(std::uint8_t code, Bytes payload);
 
 // JFIF APP0 header fields (JFIF 1.02): the first 14 payload bytes.
 struct JfifHeader {

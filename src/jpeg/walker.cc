@@ -15,7 +15,7 @@ namespace exifscrub::jpeg {
 namespace {
 
 Error marker_error(ErrorKind kind, std::uint8_t code, std::uint64_t offset, std::string_view fact) {
-  std::string message = marker::name(code) + " marker at offset " + std::to_string(offset) + ": ";
+  std::string message = std::string(marker::name(code)) + " marker at offset " + std::to_string(offset) + ": ";
   message += fact;
   return Error{kind, offset, code, std::move(message)};
 }
@@ -95,7 +95,7 @@ std::size_t Walker::step_marker(Bytes chunk, std::size_t at) {
     if (byte != marker::kPrefix) {
       fail(Error{ErrorKind::GarbageBetweenSegments, offset, std::nullopt,
                  "garbage at offset " + std::to_string(offset) + ": expected a marker after the " +
-                     marker::name(last_code_) + " segment at offset " +
+                     std::string(marker::name(last_code_)) + " segment at offset " +
                      std::to_string(last_offset_)});
       return at;
     }
@@ -109,7 +109,7 @@ std::size_t Walker::step_marker(Bytes chunk, std::size_t at) {
     fail(Error{ErrorKind::GarbageBetweenSegments, offset - 1, std::nullopt,
                "garbage at offset " + std::to_string(offset - 1) +
                    ": FF 00 is not a marker; expected a marker after the " +
-                   marker::name(last_code_) + " segment at offset " +
+                   std::string(marker::name(last_code_)) + " segment at offset " +
                    std::to_string(last_offset_)});
     return at;
   }

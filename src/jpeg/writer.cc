@@ -31,6 +31,11 @@ void SegmentWriter::add_header(HeaderGroup group, std::span<const std::uint8_t> 
   target.insert(target.end(), segment.begin(), segment.end());
 }
 
+void SegmentWriter::add_icc_chunk(std::vector<std::uint8_t> segment) {
+  header_bytes_ += segment.size();
+  icc_.push_back(std::move(segment));
+}
+
 Status SegmentWriter::flush_header() {
   if (flushed_) return Done{};
   flushed_ = true;

@@ -33,6 +33,9 @@ class SegmentWriter {
   // segments accumulate in call order. Requires the header not to have been
   // flushed.
   void add_header(HeaderGroup group, std::span<const std::uint8_t> segment);
+  // The same as add_header(HeaderGroup::Icc, segment), taking over the
+  // buffer: ICC chunks are the largest header segments kept.
+  void add_icc_chunk(std::vector<std::uint8_t> segment);
 
   // Writes the buffered header in output order, then frees it. Later calls do nothing.
   Status flush_header();

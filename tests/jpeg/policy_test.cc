@@ -25,7 +25,7 @@ struct PolicyCase {
 PolicyDecision decide_segment(const ByteVector& bytes, PolicyContext context = {}) {
   const Bytes payload = bytes.size() > 4 ? Bytes(bytes).subspan(4) : Bytes{};
   const std::uint8_t code = bytes[1];
-  const std::string identifier = marker::is_app(code) ? identify_app(code, payload) : "";
+  const std::string_view identifier = marker::is_app(code) ? identify_app(code, payload) : "";
   return decide(code, identifier, payload, context);
 }
 

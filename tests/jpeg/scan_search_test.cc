@@ -101,7 +101,7 @@ TEST(ScanSearch, RestartMarkersAreSkipped) {
       ByteVector data = base;
       data[at] = marker::kPrefix;
       data[at + 1] = code;
-      expect_all_versions(data, 0, data.size(), marker::name(code) + " at " + std::to_string(at));
+      expect_all_versions(data, 0, data.size(), std::string(marker::name(code)) + " at " + std::to_string(at));
     }
   }
 }

@@ -64,8 +64,9 @@ std::vector<std::string> names_and_actions(const ScrubReport& report) {
     const char* action = info.action == SegmentAction::Keep      ? "keep"
                          : info.action == SegmentAction::Rewrite ? "rewrite"
                                                                  : "drop";
-    lines.push_back(info.name + (info.identifier.empty() ? "" : " " + info.identifier) + " " +
-                    action);
+    std::string line(info.name);
+    if (!info.identifier.empty()) line.append(" ").append(info.identifier);
+    lines.push_back(line.append(" ").append(action));
   }
   return lines;
 }
@@ -369,6 +370,57 @@ TEST(Scrub, IccProfileWithTagOutsideIsDropped) {
   Result<ScrubOutput> scrubbed = scrub(insert_after_soi(minimal_jpeg(), chunk), ScrubOptions{});
   ASSERT_TRUE(scrubbed);
   EXPECT_EQ(scrubbed->jpeg, minimal_jpeg());
+}
+
+// A profile of 200 bytes with two tags, split into APP2 chunks at uneven
+// places, so the size field, the signature and the tag table each straddle a
+// chunk boundary. `tag_end` is where the second tag's data ends.
+ByteVector icc_split_profile(std::uint32_t tag_end) {
+  ByteVector profile(200, 0x5A);
+  const auto put_u32 = [&profile](std::size_t at, std::uint32_t value) {
+    for (int i = 0; i < 4; ++i) profile[at + i] = static_cast<std::uint8_t>(value >> (24 - 8 * i));
+  };
+  std::fill(profile.begin(), profile.begin() + 156, 0);
+  put_u32(0, 200);
+  profile[36] = 'a';
+  profile[37] = 'c';
+  profile[38] = 's';
+  profile[39] = 'p';
+  put_u32(128, 2);                    // tag count
+  put_u32(132 + 4, 156);              // first tag: offset 156, size 20
+  put_u32(132 + 8, 20);
+  put_u32(144 + 4, 176);              // second tag: offset 176
+  put_u32(144 + 8, tag_end - 176);
+  const std::vector<std::size_t> sizes = {2, 37, 1, 90, 11, 59};
+  ByteVector chunks;
+  std::size_t at = 0;
+  for (std::size_t i = 0; i < sizes.size(); ++i) {
+    const ByteVector part(profile.begin() + static_cast<std::ptrdiff_t>(at),
+                          profile.begin() + static_cast<std::ptrdiff_t>(at + sizes[i]));
+    chunks = chunks + segment(marker::kApp2, text("ICC_PROFILE\0"sv) +
+                                         ByteVector{static_cast<std::uint8_t>(i + 1),
+                                                    static_cast<std::uint8_t>(sizes.size())} +
+                                         part);
+    at += sizes[i];
+  }
+  return chunks;
+}
+
+TEST(Scrub, IccSplitProfileKept) {
+  const ByteVector chunks = icc_split_profile(200);
+  const ByteVector input = insert_after_soi(minimal_jpeg(), chunks);
+  Result<ScrubOutput> scrubbed = scrub(input, ScrubOptions{});
+  ASSERT_TRUE(scrubbed);
+  EXPECT_EQ(scrubbed->jpeg, input);
+  EXPECT_EQ(scrubbed->report.segments_removed, 0u);
+}
+
+TEST(Scrub, IccSplitProfileTagOutsideDropped) {
+  const ByteVector input = insert_after_soi(minimal_jpeg(), icc_split_profile(201));
+  Result<ScrubOutput> scrubbed = scrub(input, ScrubOptions{});
+  ASSERT_TRUE(scrubbed);
+  EXPECT_EQ(scrubbed->jpeg, minimal_jpeg());
+  EXPECT_EQ(scrubbed->report.segments_removed, 6u);
 }
 
 TEST(Scrub, LongAdobeRewritten) {

@@ -50,7 +50,7 @@ struct Recording : WalkHandler {
   std::vector<std::string> summary() const {
     std::vector<std::string> lines;
     for (const Event& event : events) {
-      const std::string label = event.kind == "segment" ? marker::name(event.code) : event.kind;
+      const std::string label = event.kind == "segment" ? std::string(marker::name(event.code)) : event.kind;
       lines.push_back(label + "@" + std::to_string(event.offset) + ":" +
                       std::to_string(event.bytes.size()));
     }
