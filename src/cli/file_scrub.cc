@@ -139,4 +139,26 @@ FileScrubResult scrub_to_file(std::span<const std::uint8_t> input, const jpeg::S
   return result;
 }
 
+FileScrubResult apply_orientation_to_file(jpeg::ScrubOutput scrubbed, const jpeg::ScrubOptions& options,
+                                          AtomicFile file, bool sync) {
+  // No slice of an input outlives a call here, so the writer copies every piece.
+  GatheringWriter writer(file, {});
+  auto report = jpeg::apply_orientation(std::move(scrubbed), options,
+                                        [&writer](std::span<const std::uint8_t> bytes) { writer.write(bytes); });
+  FileScrubResult result;
+  if (!report.ok()) {
+    // The AtomicFile's destructor removes the temporary file.
+    result.status = FileScrubStatus::Rejected;
+    result.rejection = report.error();
+    return result;
+  }
+  writer.flush();
+  if (writer.error()) return failed(*writer.error());
+  auto committed = file.commit(sync);
+  if (!committed.ok()) return failed(committed.error());
+  result.status = FileScrubStatus::Written;
+  result.report = std::move(report).value();
+  return result;
+}
+
 }  // namespace exifscrub::cli

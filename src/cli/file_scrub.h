@@ -39,4 +39,12 @@ struct FileScrubResult {
 FileScrubResult scrub_to_file(std::span<const std::uint8_t> input, const jpeg::ScrubOptions& options,
                               AtomicFile file, bool sync);
 
+// Finishes a scrub whose orientation may still need the lossless transform
+// (jpeg::apply_orientation) straight into file, so that the rotated image is
+// never held in memory: peak memory is the transform's coefficients. Returns
+// Written, Rejected (the transform failed, or its output did not verify) or
+// Failed, and commits file only when Written.
+FileScrubResult apply_orientation_to_file(jpeg::ScrubOutput scrubbed, const jpeg::ScrubOptions& options,
+                                          AtomicFile file, bool sync);
+
 }  // namespace exifscrub::cli

@@ -56,6 +56,11 @@ class StripRun {
     auto scrubbed = jpeg::scrub(input.value().bytes(), without_transform);
     if (!scrubbed.ok()) return report_rejection(job, scrubbed.error());
     input.value() = InputBytes(Bytes{});
+    if (auto file = streaming_output(job)) {
+      // Never NeedsWholeImage: the whole image is in hand.
+      return *report_streamed(job, apply_orientation_to_file(std::move(scrubbed).value(), arguments_.scrub,
+                                                             std::move(*file), !arguments_.no_fsync));
+    }
     scrubbed = jpeg::apply_orientation(std::move(scrubbed).value(), arguments_.scrub);
     if (!scrubbed.ok()) return report_rejection(job, scrubbed.error());
 
@@ -74,6 +79,14 @@ class StripRun {
   // cannot be created, also goes there, because the buffered path reports
   // the rejection first, if any, and the write error otherwise.
   std::optional<ExitCode> try_streaming(const StripJob& job, std::span<const std::uint8_t> input) {
+    auto file = streaming_output(job);
+    if (!file) return std::nullopt;
+    return report_streamed(job, scrub_to_file(input, arguments_.scrub, std::move(*file), !arguments_.no_fsync));
+  }
+
+  // The temporary file for a local output whose folder exists, or
+  // std::nullopt when the output needs the buffered path (see try_streaming).
+  std::optional<AtomicFile> streaming_output(const StripJob& job) {
     if (job.output.kind != LocationKind::Local) return std::nullopt;
     const std::filesystem::path path(job.output.text);
     std::error_code error;
@@ -83,8 +96,12 @@ class StripRun {
     if (!prepare_local_output(path).ok()) return std::nullopt;
     auto file = AtomicFile::create(path);
     if (!file.ok()) return std::nullopt;
+    return std::move(file).value();
+  }
 
-    FileScrubResult result = scrub_to_file(input, arguments_.scrub, std::move(file).value(), !arguments_.no_fsync);
+  // Reports a streamed scrub; std::nullopt for NeedsWholeImage, where the
+  // caller goes on with the buffered path.
+  std::optional<ExitCode> report_streamed(const StripJob& job, const FileScrubResult& result) {
     switch (result.status) {
       case FileScrubStatus::Written:
         return report_scrubbed(job, result.report);

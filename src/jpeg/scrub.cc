@@ -3,6 +3,8 @@
 // adds the lossless orientation transform, which needs the whole image.
 #include "jpeg/scrub.h"
 
+#include <algorithm>
+
 #include "jpeg/markers.h"
 #include "jpeg/transform.h"
 #include "jpeg/walker.h"
@@ -50,14 +52,22 @@ Result<ScrubOutput> transform_scrubbed(ScrubOutput scrubbed, const ScrubOptions&
   IccCollector icc;
   if (Status walked = walk(scrubbed.jpeg, icc); !walked) return walked.error();
 
+  // SOI, then the ICC chunks, then the rest of the transformed image. The
+  // transform takes over the scrubbed image and frees it as it reads.
+  std::vector<std::uint8_t> image;
+  image.reserve(scrubbed.jpeg.size() + scrubbed.jpeg.size() / 16 + 4096 + icc.chunks().size());
+  bool icc_placed = false;
+  const TransformSink append = [&](std::span<const std::uint8_t> bytes) {
+    image.insert(image.end(), bytes.begin(), bytes.end());
+    if (!icc_placed && image.size() >= 2) {
+      image.insert(image.begin() + 2, icc.chunks().begin(), icc.chunks().end());
+      icc_placed = true;
+    }
+    return true;
+  };
   Result<TransformResult> transformed =
-      transform_to_upright(scrubbed.jpeg, orientation, options.max_transform_pixels);
-  std::vector<std::uint8_t>().swap(scrubbed.jpeg);
+      transform_to_upright(std::move(scrubbed.jpeg), orientation, options.max_transform_pixels, append);
   if (!transformed) return transformed.error();
-
-  // SOI, then the ICC chunks, then the rest of the transformed image.
-  std::vector<std::uint8_t>& image = transformed->jpeg;
-  image.insert(image.begin() + 2, icc.chunks().begin(), icc.chunks().end());
 
   ScrubOptions second = options;
   second.orientation = OrientationMode::Drop;
@@ -72,6 +82,47 @@ Result<ScrubOutput> transform_scrubbed(ScrubOutput scrubbed, const ScrubOptions&
   report.trimmed_columns = transformed->trimmed_columns;
   report.trimmed_rows = transformed->trimmed_rows;
   return ScrubOutput{std::move(final_output->jpeg), std::move(report)};
+}
+
+// The streaming version of transform_scrubbed(): the transform's output
+// passes through a StreamScrubber to sink, with the ICC chunks put back right
+// after SOI.
+Result<ScrubReport> transform_scrubbed_to(ScrubOutput scrubbed, const ScrubOptions& options,
+                                          const StreamScrubber::Sink& sink) {
+  const int orientation = *scrubbed.report.orientation;
+  IccCollector icc;
+  if (Status walked = walk(scrubbed.jpeg, icc); !walked) return walked.error();
+
+  ScrubOptions second = options;
+  second.orientation = OrientationMode::Drop;
+  StreamScrubber rescrub(second, sink);
+  std::size_t soi_left = 2;  // bytes of SOI not yet passed on
+  Status rescrubbed = Done{};
+  const TransformSink feed = [&](std::span<const std::uint8_t> bytes) {
+    if (soi_left > 0) {
+      const std::size_t take = std::min(soi_left, bytes.size());
+      rescrubbed = rescrub.write(bytes.first(take));
+      bytes = bytes.subspan(take);
+      soi_left -= take;
+      if (rescrubbed && soi_left == 0) rescrubbed = rescrub.write(icc.chunks());
+    }
+    if (rescrubbed && !bytes.empty()) rescrubbed = rescrub.write(bytes);
+    return rescrubbed.ok();
+  };
+  Result<TransformResult> transformed =
+      transform_to_upright(std::move(scrubbed.jpeg), orientation, options.max_transform_pixels, feed);
+  if (!rescrubbed) return rescrubbed.error();
+  if (!transformed) return transformed.error();
+  if (Status finished = rescrub.finish(); !finished) return finished.error();
+
+  ScrubReport report = std::move(scrubbed.report);
+  report.bytes_out = rescrub.report().bytes_out;
+  report.orientation_applied = orientation;
+  report.width = transformed->width;
+  report.height = transformed->height;
+  report.trimmed_columns = transformed->trimmed_columns;
+  report.trimmed_rows = transformed->trimmed_rows;
+  return report;
 }
 
 }  // namespace
@@ -90,6 +141,17 @@ Result<ScrubOutput> apply_orientation(ScrubOutput scrubbed, const ScrubOptions& 
   const bool needs_transform = orientation && *orientation >= 2 && *orientation <= 8;
   if (options.orientation != OrientationMode::Apply || !needs_transform) return scrubbed;
   return transform_scrubbed(std::move(scrubbed), options);
+}
+
+Result<ScrubReport> apply_orientation(ScrubOutput scrubbed, const ScrubOptions& options,
+                                      const StreamScrubber::Sink& sink) {
+  const std::optional<int>& orientation = scrubbed.report.orientation;
+  const bool needs_transform = orientation && *orientation >= 2 && *orientation <= 8;
+  if (options.orientation != OrientationMode::Apply || !needs_transform) {
+    sink(scrubbed.jpeg);
+    return std::move(scrubbed.report);
+  }
+  return transform_scrubbed_to(std::move(scrubbed), options, sink);
 }
 
 Result<ScrubReport> inspect(std::span<const std::uint8_t> input, const ScrubOptions& options) {

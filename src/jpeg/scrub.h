@@ -87,6 +87,15 @@ Result<ScrubOutput> scrub(std::span<const std::uint8_t> input, const ScrubOption
 // VerificationFailed when the output fails verify_clean().
 Result<ScrubOutput> apply_orientation(ScrubOutput scrubbed, const ScrubOptions& options);
 
+// The same, passing the final image to sink in order instead of returning it,
+// so that a rotated image never needs an output buffer. The transform's output
+// goes through a StreamScrubber straight to the sink, and scrubbed.jpeg is
+// freed while the transform reads it. Returns the report. As with
+// StreamScrubber, everything the sink received must be discarded when an
+// error comes back, and the last two bytes (EOI) reach it only on success.
+Result<ScrubReport> apply_orientation(ScrubOutput scrubbed, const ScrubOptions& options,
+                                      const std::function<void(std::span<const std::uint8_t>)>& sink);
+
 // Walks the input and applies the policy as scrub() does, without producing
 // output or transforming: the report lists every segment and its fate, the
 // input's orientation and size. bytes_out is the size scrub() would produce

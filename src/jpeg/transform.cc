@@ -26,11 +26,15 @@
 #include <cstdio>  // jpeglib.h needs FILE
 #include <jerror.h>
 #include <jpeglib.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <array>
 #include <csetjmp>
+#include <cstdint>
 #include <iterator>
+#include <functional>
 #include <memory>
 #include <new>
 #include <optional>
@@ -93,9 +97,16 @@ struct Session {
   std::array<CoefficientMap, 4> maps;  // indexed by mirror_x + 2 * mirror_y
   TransformPlan plan;
 
+  jpeg_source_mgr source_manager{};
+  std::span<const std::uint8_t> input;
+  std::size_t input_offset = 0;                      // of the next window libjpeg reads
+  std::vector<std::uint8_t>* owned_input = nullptr;  // released as it is read, when set
+  std::size_t released = 0;                          // bytes of owned_input given back
+
   jpeg_destination_mgr destination{};
-  std::vector<std::uint8_t> output;
-  std::size_t initial_output_size = 0;
+  std::vector<std::uint8_t> output;  // the buffer libjpeg writes into
+  const TransformSink* sink = nullptr;
+  bool sink_stopped = false;
 };
 
 Session& session_of(j_common_ptr cinfo) { return *static_cast<Session*>(cinfo->client_data); }
@@ -323,11 +334,95 @@ bool create_outputs(Session& session, const jpeg_compress_struct& target,
   return true;
 }
 
-// --- Destination: a growing std::vector --------------------------------------
+// --- Source: the input in windows, released behind libjpeg when owned --------
 
-bool grow_output(Session& session, std::size_t size) noexcept {
+// Bytes libjpeg gets per fill; an owned input is given back a window at a time.
+constexpr std::size_t kInputWindow = 256 * 1024;
+
+// Gives the whole pages of an owned input before `end` back to the system.
+// libjpeg never reads behind its current window, and the caller gave up the
+// input, so nothing reads those bytes again.
+void release_input_before(Session& session, std::size_t end) {
+#if defined(__linux__)
+  if (session.owned_input == nullptr) return;
+  const auto page = static_cast<std::uintptr_t>(::sysconf(_SC_PAGESIZE));
+  const auto base = reinterpret_cast<std::uintptr_t>(session.input.data());
+  const std::uintptr_t from = (base + session.released + page - 1) / page * page;
+  const std::uintptr_t to = (base + end) / page * page;
+  if (to > from) ::madvise(reinterpret_cast<void*>(from), to - from, MADV_DONTNEED);
+  session.released = std::max(session.released, end);
+#else
+  static_cast<void>(session);
+  static_cast<void>(end);
+#endif
+}
+
+// Frees an owned input once libjpeg has read all of it.
+void release_owned_input(Session& session) noexcept {
+  session.input = {};
+  std::vector<std::uint8_t>().swap(*session.owned_input);
+  session.owned_input = nullptr;
+}
+
+void init_source(j_decompress_ptr) {}
+
+boolean fill_input_buffer(j_decompress_ptr cinfo) {
+  Session& session = session_of(reinterpret_cast<j_common_ptr>(cinfo));
+  const std::size_t start = session.input_offset;
+  if (session.input.empty() && start == 0) ERREXIT(cinfo, JERR_INPUT_EMPTY);
+  if (start >= session.input.size()) {
+    // Past the end: warn (which stops the transform, see emit_message), as
+    // libjpeg's own memory source does.
+    static constexpr JOCTET kEoi[] = {0xFF, JPEG_EOI};
+    WARNMS(cinfo, JWRN_JPEG_EOF);
+    session.source_manager.next_input_byte = kEoi;
+    session.source_manager.bytes_in_buffer = sizeof kEoi;
+    return TRUE;
+  }
+  release_input_before(session, start);
+  const std::size_t size = std::min(kInputWindow, session.input.size() - start);
+  session.source_manager.next_input_byte = session.input.data() + start;
+  session.source_manager.bytes_in_buffer = size;
+  session.input_offset = start + size;
+  return TRUE;
+}
+
+void skip_input_data(j_decompress_ptr cinfo, long count) {
+  jpeg_source_mgr& manager = *cinfo->src;
+  while (count > 0) {
+    if (static_cast<std::size_t>(count) <= manager.bytes_in_buffer) {
+      manager.next_input_byte += count;
+      manager.bytes_in_buffer -= static_cast<std::size_t>(count);
+      return;
+    }
+    count -= static_cast<long>(manager.bytes_in_buffer);
+    manager.bytes_in_buffer = 0;
+    fill_input_buffer(cinfo);
+  }
+}
+
+void term_source(j_decompress_ptr) {}
+
+// --- Destination: one buffer, passed to the sink whenever it fills -----------
+
+// Bytes libjpeg writes before handing them to the sink.
+constexpr std::size_t kOutputChunk = 64 * 1024;
+
+// Passes bytes to the sink. The sink's exceptions must not cross libjpeg's
+// C frames, so any of them stops the transform like a refusal does.
+bool deliver(Session& session, std::span<const std::uint8_t> bytes) noexcept {
+  if (bytes.empty()) return true;
   try {
-    session.output.resize(size);
+    if ((*session.sink)(bytes)) return true;
+  } catch (...) {
+  }
+  session.sink_stopped = true;
+  return false;
+}
+
+bool allocate_output(Session& session) noexcept {
+  try {
+    session.output.resize(kOutputChunk);
   } catch (const std::bad_alloc&) {
     return false;
   }
@@ -336,28 +431,26 @@ bool grow_output(Session& session, std::size_t size) noexcept {
 
 void init_destination(j_compress_ptr cinfo) {
   Session& session = session_of(reinterpret_cast<j_common_ptr>(cinfo));
-  if (!grow_output(session, session.initial_output_size)) {
-    fail(reinterpret_cast<j_common_ptr>(cinfo), JERR_OUT_OF_MEMORY, 4);
-  }
+  if (!allocate_output(session)) fail(reinterpret_cast<j_common_ptr>(cinfo), JERR_OUT_OF_MEMORY, 4);
   session.destination.next_output_byte = session.output.data();
   session.destination.free_in_buffer = session.output.size();
 }
 
-// Called when the buffer is full; grows it by half and goes on.
+// Called when the buffer is full: hands it over and starts again.
 boolean empty_output_buffer(j_compress_ptr cinfo) {
   Session& session = session_of(reinterpret_cast<j_common_ptr>(cinfo));
-  const std::size_t used = session.output.size();
-  if (!grow_output(session, used + used / 2 + 65536)) {
-    fail(reinterpret_cast<j_common_ptr>(cinfo), JERR_OUT_OF_MEMORY, 5);
-  }
-  session.destination.next_output_byte = session.output.data() + used;
-  session.destination.free_in_buffer = session.output.size() - used;
+  if (!deliver(session, session.output)) fail(reinterpret_cast<j_common_ptr>(cinfo), JERR_FILE_WRITE);
+  session.destination.next_output_byte = session.output.data();
+  session.destination.free_in_buffer = session.output.size();
   return TRUE;
 }
 
 void term_destination(j_compress_ptr cinfo) {
   Session& session = session_of(reinterpret_cast<j_common_ptr>(cinfo));
-  session.output.resize(session.output.size() - session.destination.free_in_buffer);
+  const std::size_t used = session.output.size() - session.destination.free_in_buffer;
+  if (!deliver(session, std::span<const std::uint8_t>(session.output).first(used))) {
+    fail(reinterpret_cast<j_common_ptr>(cinfo), JERR_FILE_WRITE);
+  }
 }
 
 // --- Parameters ----------------------------------------------------------------
@@ -397,6 +490,12 @@ void adjust_parameters(const jpeg_decompress_struct& source, jpeg_compress_struc
 
 void install_source_hooks(jpeg_decompress_struct& source, Session& session) {
   source.client_data = &session;
+  session.source_manager.init_source = init_source;
+  session.source_manager.fill_input_buffer = fill_input_buffer;
+  session.source_manager.skip_input_data = skip_input_data;
+  session.source_manager.resync_to_restart = jpeg_resync_to_restart;
+  session.source_manager.term_source = term_source;
+  source.src = &session.source_manager;
   session.decompress_memory = *source.mem;
   source.mem->request_virt_barray = request_source_array;
   source.mem->access_virt_barray = access_source_array;
@@ -419,12 +518,11 @@ void install_target_hooks(jpeg_compress_struct& target, Session& session) {
 // locals; C++ objects live in the caller's Session.
 
 bool read_header(jpeg_decompress_struct* source, ErrorManager* errors, jpeg_progress_mgr* progress,
-                 Session* session, const std::uint8_t* data, std::size_t size) {
+                 Session* session) {
   if (setjmp(errors->jump) != 0) return false;
   jpeg_CreateDecompress(source, JPEG_LIB_VERSION, sizeof(jpeg_decompress_struct));
   install_source_hooks(*source, *session);
   source->progress = progress;
-  jpeg_mem_src(source, data, static_cast<unsigned long>(size));
   jpeg_read_header(source, TRUE);
   return true;
 }
@@ -436,6 +534,8 @@ bool transform_coefficients(jpeg_decompress_struct* source, jpeg_compress_struct
   for (const auto& array : session->sources) {
     if (!array->flush()) fail(reinterpret_cast<j_common_ptr>(source), JERR_OUT_OF_MEMORY, 6);
   }
+  // The coefficients are all in memory now, and libjpeg reads no more input.
+  if (session->owned_input != nullptr) release_owned_input(*session);
   jpeg_CreateCompress(target, JPEG_LIB_VERSION, sizeof(jpeg_compress_struct));
   install_target_hooks(*target, *session);
   jpeg_copy_critical_parameters(source, target);
@@ -536,10 +636,11 @@ void init_maps(Session& session) {
   }
 }
 
-}  // namespace
-
-Result<TransformResult> transform_to_upright(std::span<const std::uint8_t> jpeg, int orientation,
-                                             std::uint64_t max_pixels) {
+// Both public versions. owned_input, when set, holds the bytes of jpeg and is
+// released as libjpeg reads it.
+Result<TransformResult> run_transform(std::span<const std::uint8_t> jpeg,
+                                      std::vector<std::uint8_t>* owned_input, int orientation,
+                                      std::uint64_t max_pixels, const TransformSink& sink) {
   const auto operation = operation_for_orientation(orientation);
   if (!operation) {
     return Error{ErrorKind::UnsupportedFeature, 0, std::nullopt,
@@ -551,6 +652,9 @@ Result<TransformResult> transform_to_upright(std::span<const std::uint8_t> jpeg,
   }
 
   Session session;
+  session.sink = &sink;
+  session.input = jpeg;
+  session.owned_input = owned_input;
   ErrorManager errors{};
   jpeg_std_error(&errors.pub);
   errors.pub.error_exit = exit_with_error;
@@ -563,7 +667,7 @@ Result<TransformResult> transform_to_upright(std::span<const std::uint8_t> jpeg,
   target.err = &errors.pub;
   const CodecGuard guard{&source, &target};
 
-  if (!read_header(&source, &errors, &progress, &session, jpeg.data(), jpeg.size())) {
+  if (!read_header(&source, &errors, &progress, &session)) {
     return transform_error("reading the header", errors.message);
   }
   if (!frame && std::uint64_t{source.image_width} * source.image_height > max_pixels) {
@@ -571,20 +675,40 @@ Result<TransformResult> transform_to_upright(std::span<const std::uint8_t> jpeg,
   }
   session.plan = plan_for(source, *operation);
   init_maps(session);
-  // The output is about as large as the input; a margin avoids most regrowth.
-  session.initial_output_size = jpeg.size() + jpeg.size() / 16 + 4096;
 
   if (!transform_coefficients(&source, &target, &errors, &session)) {
+    if (session.sink_stopped) return transform_error("writing", "the consumer of the output stopped it");
     return transform_error("transforming", errors.message);
   }
   const TransformPlan& plan = session.plan;
   TransformResult result;
-  result.jpeg = std::move(session.output);
   result.width = plan.width;
   result.height = plan.height;
   result.trimmed_columns = plan.full_width - plan.width;
   result.trimmed_rows = plan.full_height - plan.height;
   return result;
+}
+
+}  // namespace
+
+Result<TransformResult> transform_to_upright(std::span<const std::uint8_t> jpeg, int orientation,
+                                             std::uint64_t max_pixels) {
+  std::vector<std::uint8_t> output;
+  // The output is about as large as the input; a margin avoids most regrowth.
+  output.reserve(jpeg.size() + jpeg.size() / 16 + 4096);
+  const TransformSink append = [&output](std::span<const std::uint8_t> bytes) {
+    output.insert(output.end(), bytes.begin(), bytes.end());
+    return true;
+  };
+  Result<TransformResult> result = run_transform(jpeg, nullptr, orientation, max_pixels, append);
+  if (result) result->jpeg = std::move(output);
+  return result;
+}
+
+Result<TransformResult> transform_to_upright(std::vector<std::uint8_t> jpeg, int orientation,
+                                             std::uint64_t max_pixels, const TransformSink& sink) {
+  const std::span<const std::uint8_t> bytes = jpeg;
+  return run_transform(bytes, &jpeg, orientation, max_pixels, sink);
 }
 
 }  // namespace exifscrub::jpeg

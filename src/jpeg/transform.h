@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <vector>
 
@@ -43,5 +44,19 @@ struct TransformResult {
 // libjpeg writes itself. Thread-safe: no state outlives the call.
 Result<TransformResult> transform_to_upright(std::span<const std::uint8_t> jpeg, int orientation,
                                              std::uint64_t max_pixels);
+
+// Receives the transformed image in order, in pieces of up to 64 KiB that are
+// valid during the call only. Returns false to stop the transform.
+using TransformSink = std::function<bool(std::span<const std::uint8_t>)>;
+
+// The same transform, taking over the input and passing the output to sink
+// as libjpeg writes it. Neither the whole input nor the whole output is then
+// in memory beside the coefficients. On Linux the input's pages go back to the
+// system as libjpeg reads them, and the whole input is freed before the first
+// output byte. TransformResult::jpeg stays empty. On an error the sink may
+// have received part of the output, which the caller must discard. A sink
+// that returns false or throws ends the transform with TransformFailed.
+Result<TransformResult> transform_to_upright(std::vector<std::uint8_t> jpeg, int orientation,
+                                             std::uint64_t max_pixels, const TransformSink& sink);
 
 }  // namespace exifscrub::jpeg

@@ -188,6 +188,47 @@ TEST_F(StripCommand, FileOutputEqualsStdoutOutput) {
   }
 }
 
+TEST_F(StripCommand, LargeRotationToFileEqualsStdout) {
+  // A rotated image of several hundred KiB streams from the transform through
+  // the verifier into the temporary file in many pieces. Standard output
+  // takes the buffered path, so the two must still write the same bytes.
+  make_jpeg(dir_ / "large.jpg", 1200, 900);
+  tag_everything(dir_ / "large.jpg");
+  ASSERT_GT(fs::file_size(dir_ / "large.jpg"), 200'000u);
+  fs::create_directories(dir_ / "out");
+
+  const auto to_file = run_exifscrub({"strip", "large.jpg", "-o", "out/large.jpg", "--json"}, dir_.path());
+  const auto to_stdout = run_exifscrub({"strip", "large.jpg", "-o", "-", "--json"}, dir_.path());
+  ASSERT_EQ(to_file.exit_code, 0) << to_file.err;
+  ASSERT_EQ(to_stdout.exit_code, 0) << to_stdout.err;
+  EXPECT_EQ(read_bytes(dir_ / "out" / "large.jpg"), Bytes(to_stdout.out.begin(), to_stdout.out.end()));
+  const auto file_report = nlohmann::json::parse(to_file.out).at("files").at(0).at("report");
+  EXPECT_EQ(file_report.at("orientation_applied"), 6);
+  EXPECT_EQ(file_report, nlohmann::json::parse(to_stdout.err).at("files").at(0).at("report"));
+  EXPECT_EQ(list_tree(dir_ / "out"), std::vector<std::string>{"large.jpg"});
+}
+
+TEST_F(StripCommand, FailedRotationLeavesNoTemporaryFile) {
+  // Entropy-coded data that the walker accepts (no marker in it) but whose
+  // Huffman codes libjpeg cannot decode: the transform fails while the
+  // temporary file for the rotated image exists.
+  make_jpeg(dir_ / "large.jpg", 1200, 900);
+  tag_everything(dir_ / "large.jpg");
+  Bytes damaged = read_bytes(dir_ / "large.jpg");
+  const std::size_t middle = damaged.size() - damaged.size() / 4;
+  std::fill(damaged.begin() + static_cast<std::ptrdiff_t>(middle),
+            damaged.begin() + static_cast<std::ptrdiff_t>(middle + 4096), 0xFE);
+  write_bytes(dir_ / "damaged.jpg", damaged);
+  fs::create_directories(dir_ / "out");
+
+  const auto result = run_exifscrub({"strip", "damaged.jpg", "-o", "out/clean.jpg"}, dir_.path());
+
+  EXPECT_EQ(result.exit_code, 1) << result.err;
+  EXPECT_EQ(result.err.rfind("exifscrub: error: damaged.jpg: rejected: lossless transform failed: ", 0), 0u)
+      << result.err;
+  EXPECT_EQ(list_tree(dir_ / "out"), std::vector<std::string>{});
+}
+
 TEST_F(StripCommand, LargeFileOutputEqualsStdoutOutput) {
   // A scan of several hundred KiB reaches the file writer in many slices,
   // which it joins into one write; the bytes must not change.

@@ -232,6 +232,46 @@ TEST(ApplyOrientation, EqualsScrubInTwoSteps) {
   }
 }
 
+TEST(ApplyOrientation, SinkGetsSameBytesAsBuffer) {
+  // Orientations 1 (no transform) and 2-8, with ICC chunks to carry over.
+  const ByteVector base = encoded_jpeg(48, 32);
+  for (int orientation = 1; orientation <= 8; ++orientation) {
+    SCOPED_TRACE(orientation);
+    const ByteVector input =
+        insert_after_soi(base, build_orientation_exif(orientation) + icc(1, 2) + icc(2, 2));
+    Result<ScrubOutput> direct = scrub(input, ScrubOptions{});
+    Result<ScrubOutput> first = scrub(input, with_orientation(OrientationMode::Drop));
+    ASSERT_TRUE(direct) << direct.error().message;
+    ASSERT_TRUE(first) << first.error().message;
+
+    ByteVector streamed;
+    Result<ScrubReport> report = apply_orientation(
+        std::move(first).value(), ScrubOptions{},
+        [&streamed](std::span<const std::uint8_t> bytes) { streamed.insert(streamed.end(), bytes.begin(), bytes.end()); });
+    ASSERT_TRUE(report) << report.error().message;
+    EXPECT_EQ(streamed, direct->jpeg);
+    EXPECT_EQ(report->orientation_applied, direct->report.orientation_applied);
+    EXPECT_EQ(report->bytes_out, direct->report.bytes_out);
+    EXPECT_EQ(report->width, direct->report.width);
+    EXPECT_EQ(report->height, direct->report.height);
+    EXPECT_EQ(report->segments.size(), direct->report.segments.size());
+  }
+}
+
+TEST(ApplyOrientation, SinkVersionReportsTransformError) {
+  const ByteVector base = encoded_jpeg(32, 16);
+  Result<ScrubOutput> first = scrub(tagged_image(base, 6), with_orientation(OrientationMode::Drop));
+  ASSERT_TRUE(first);
+  ScrubOptions options;
+  options.max_transform_pixels = 511;
+  std::size_t received = 0;
+  Result<ScrubReport> report = apply_orientation(
+      std::move(first).value(), options, [&received](std::span<const std::uint8_t> bytes) { received += bytes.size(); });
+  ASSERT_FALSE(report);
+  EXPECT_EQ(report.error().kind, ErrorKind::TooLarge);
+  EXPECT_EQ(received, 0u);
+}
+
 TEST(ApplyOrientation, OtherModesReturnInputUnchanged) {
   const ByteVector base = encoded_jpeg(32, 16);
   Result<ScrubOutput> first = scrub(tagged_image(base, 6), with_orientation(OrientationMode::Drop));

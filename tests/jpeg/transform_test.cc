@@ -20,6 +20,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <new>
 #include <random>
 #include <string>
 #include <thread>
@@ -274,6 +275,52 @@ TEST(TransformToUpright, ReportsTrimmedEdges) {
     EXPECT_EQ(result->trimmed_columns, c.trimmed_columns) << "orientation " << c.orientation;
     EXPECT_EQ(result->trimmed_rows, c.trimmed_rows) << "orientation " << c.orientation;
   }
+}
+
+TEST(TransformToUpright, SinkGetsSameBytesInPieces) {
+  const Bytes input = compress(1024, 768, TJSAMP_444);
+  const auto whole = transform_to_upright(input, 6, kDefaultLimit);
+  ASSERT_TRUE(whole.ok()) << whole.error().message;
+  // Larger than one input window, so pages are given back while libjpeg reads.
+  ASSERT_GT(input.size(), 256u * 1024);
+
+  Bytes streamed;
+  std::size_t pieces = 0;
+  std::size_t largest = 0;
+  const TransformSink sink = [&](std::span<const std::uint8_t> bytes) {
+    streamed.insert(streamed.end(), bytes.begin(), bytes.end());
+    ++pieces;
+    largest = std::max(largest, bytes.size());
+    return true;
+  };
+  const auto result = transform_to_upright(Bytes(input), 6, kDefaultLimit, sink);
+  ASSERT_TRUE(result.ok()) << result.error().message;
+  EXPECT_EQ(streamed, whole->jpeg);
+  EXPECT_TRUE(result->jpeg.empty());
+  EXPECT_EQ(result->width, whole->width);
+  EXPECT_EQ(result->height, whole->height);
+  EXPECT_GT(pieces, 1u);
+  EXPECT_EQ(largest, 64u * 1024);
+}
+
+TEST(TransformToUpright, SinkRefusalIsTransformFailed) {
+  const Bytes input = compress(1024, 768, TJSAMP_444);
+  std::size_t calls = 0;
+  const TransformSink refuse_second = [&](std::span<const std::uint8_t>) { return ++calls < 2; };
+  const auto result = transform_to_upright(Bytes(input), 6, kDefaultLimit, refuse_second);
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error().kind, ErrorKind::TransformFailed);
+  EXPECT_EQ(result.error().message,
+            "lossless transform failed: writing: the consumer of the output stopped it");
+  EXPECT_EQ(calls, 2u);
+}
+
+TEST(TransformToUpright, SinkExceptionIsTransformFailed) {
+  const Bytes input = compress(64, 48, TJSAMP_420);
+  const TransformSink throwing = [](std::span<const std::uint8_t>) -> bool { throw std::bad_alloc(); };
+  const auto result = transform_to_upright(Bytes(input), 6, kDefaultLimit, throwing);
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error().kind, ErrorKind::TransformFailed);
 }
 
 TEST(TransformToUpright, OrientationOneKeepsPixels) {
