@@ -208,12 +208,16 @@ std::span<const std::uint8_t> InputBytes::bytes() const {
 Result<InputBytes, IoError> read_input_file(const std::filesystem::path& path) {
   Descriptor fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (fd.get() < 0) return last_error("open");
+  return read_input_descriptor(fd.get());
+}
+
+Result<InputBytes, IoError> read_input_descriptor(int fd) {
   struct stat status {};
-  if (::fstat(fd.get(), &status) != 0) return last_error("stat");
+  if (::fstat(fd, &status) != 0) return last_error("stat");
   if (S_ISDIR(status.st_mode)) return IoError{"open", EISDIR, ""};
   const auto size = static_cast<std::size_t>(status.st_size);
   if (!S_ISREG(status.st_mode) || size == 0) {
-    auto bytes = read_descriptor(fd.get());
+    auto bytes = read_descriptor(fd);
     if (!bytes.ok()) return bytes.error();
     return InputBytes(std::move(bytes).value());
   }
@@ -227,16 +231,16 @@ Result<InputBytes, IoError> read_input_file(const std::filesystem::path& path) {
   // request, cost one page fault per 2 MiB instead of one per 4 KiB.
   void* memory = map_huge_pages(size);
   if (memory == nullptr) {
-    auto bytes = read_regular_file(fd.get(), size);
+    auto bytes = read_regular_file(fd, size);
     if (!bytes.ok()) return bytes.error();
     return InputBytes(std::move(bytes).value());
   }
   InputBytes input(static_cast<const std::uint8_t*>(memory), round_up(size, kHugePage), size);
   auto* data = static_cast<std::uint8_t*>(memory);
-  auto filled = read_up_to(fd.get(), data, size);
+  auto filled = read_up_to(fd, data, size);
   if (!filled.ok()) return filled.error();
   Bytes grown;
-  auto growth = append_growth(fd.get(), grown);
+  auto growth = append_growth(fd, grown);
   if (!growth.ok()) return growth.error();
   if (filled.value() == size && grown.empty()) return input;
 

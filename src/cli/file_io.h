@@ -45,7 +45,7 @@ class InputBytes {
   std::span<const std::uint8_t> bytes() const;
 
  private:
-  friend Result<InputBytes, IoError> read_input_file(const std::filesystem::path& path);
+  friend Result<InputBytes, IoError> read_input_descriptor(int fd);
   // Takes ownership of mapping_size bytes of anonymous memory from mmap, of
   // which the first size are the input.
   InputBytes(const std::uint8_t* mapping, std::size_t mapping_size, std::size_t size);
@@ -63,6 +63,11 @@ class InputBytes {
 // and empty files are read as read_descriptor does. Errors as read_file,
 // plus EFBIG past kMaxInputBytes.
 Result<InputBytes, IoError> read_input_file(const std::filesystem::path& path);
+
+// The same for an open descriptor such as standard input, which stays open.
+// A regular file is read from the descriptor's current offset into memory
+// aligned for huge pages. Anything else is read as read_descriptor does.
+Result<InputBytes, IoError> read_input_descriptor(int fd);
 
 // Largest input the command line reads into memory.
 inline constexpr std::size_t kMaxInputBytes = std::size_t{1} << 30;

@@ -15,11 +15,8 @@ Location parse_location(std::string_view text) {
 
 Result<InputBytes, IoError> read_location(const Location& location) {
   switch (location.kind) {
-    case LocationKind::Stdio: {
-      auto bytes = read_descriptor(STDIN_FILENO);
-      if (!bytes.ok()) return bytes.error();
-      return InputBytes(std::move(bytes).value());
-    }
+    case LocationKind::Stdio:
+      return read_input_descriptor(STDIN_FILENO);
     case LocationKind::Local:
       return read_input_file(location.text);
     case LocationKind::S3:

@@ -2,6 +2,7 @@
 // private memory.
 #include "cli/file_io.h"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -88,6 +89,23 @@ TEST(ReadInputFile, LaterChangesToFileDoNotShow) {
   ASSERT_EQ(::truncate((dir / "in.jpg").c_str(), 0), 0);
   const auto bytes = input.value().bytes();
   EXPECT_EQ(testing::Bytes(bytes.begin(), bytes.end()), testing::Bytes(3 * 4096, 0xAB));
+}
+
+TEST(ReadInputDescriptor, ReadsFromCurrentPosition) {
+  // Standard input may be a regular file that something already read from.
+  TempDir dir;
+  testing::Bytes content(5 * 4096 + 17);
+  for (std::size_t i = 0; i < content.size(); ++i) content[i] = static_cast<std::uint8_t>(i * 7);
+  write_bytes(dir / "in.jpg", content);
+  const int fd = ::open((dir / "in.jpg").c_str(), O_RDONLY | O_CLOEXEC);
+  ASSERT_GE(fd, 0);
+  ASSERT_EQ(::lseek(fd, 100, SEEK_SET), 100);
+
+  auto input = read_input_descriptor(fd);
+  ::close(fd);
+  ASSERT_TRUE(input.ok()) << input.error().message();
+  const auto bytes = input.value().bytes();
+  EXPECT_EQ(testing::Bytes(bytes.begin(), bytes.end()), testing::Bytes(content.begin() + 100, content.end()));
 }
 
 TEST(ReadInputFile, EmptyFileIsEmpty) {

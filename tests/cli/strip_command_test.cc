@@ -305,6 +305,23 @@ TEST_F(StripCommand, StdinToStdout) {
   EXPECT_EQ(result.err.rfind("exifscrub: -: removed ", 0), 0u) << result.err;
 }
 
+TEST_F(StripCommand, StdinPipeEqualsStdinFile) {
+  // Standard input from a regular file is read in one piece of known size,
+  // and from a pipe chunk by chunk. Both must give the same output.
+  make_jpeg(dir_ / "large.jpg", 1200, 900);
+  tag_everything(dir_ / "large.jpg");
+  const auto from_file = run_exifscrub({"strip", "-", "-o", "-", "--json"}, dir_.path(),
+                                       (dir_ / "large.jpg").string());
+  ASSERT_EQ(from_file.exit_code, 0) << from_file.err;
+
+  const std::string command = "cd " + quote(dir_.path().string()) + " && cat large.jpg | " +
+                              quote(EXIFSCRUB_BINARY) + " strip - -o - --json > piped.jpg 2> piped.json";
+  ASSERT_EQ(run_shell(command), 0);
+  EXPECT_EQ(read_bytes(dir_ / "piped.jpg"), Bytes(from_file.out.begin(), from_file.out.end()));
+  EXPECT_EQ(nlohmann::json::parse(read_text(dir_ / "piped.json")).at("files").at(0).at("report"),
+            nlohmann::json::parse(from_file.err).at("files").at(0).at("report"));
+}
+
 TEST_F(StripCommand, FileToStdoutWithJsonOnStderr) {
   tagged_photo();
   const auto result = run_exifscrub({"strip", "photo.jpg", "-o", "-", "--json"}, dir_.path());
