@@ -200,6 +200,52 @@ InputBytes& InputBytes::operator=(InputBytes&& other) noexcept {
   return *this;
 }
 
+OutputBuffer::OutputBuffer(std::size_t expected) {
+  void* memory = map_huge_pages(std::max<std::size_t>(expected, 1));
+  if (memory == nullptr) return;
+  mapping_ = static_cast<std::uint8_t*>(memory);
+  mapping_size_ = round_up(std::max<std::size_t>(expected, 1), kHugePage);
+}
+
+OutputBuffer::~OutputBuffer() {
+  if (mapping_ != nullptr) ::munmap(mapping_, mapping_size_);
+}
+
+OutputBuffer::OutputBuffer(OutputBuffer&& other) noexcept
+    : mapping_(std::exchange(other.mapping_, nullptr)),
+      mapping_size_(std::exchange(other.mapping_size_, 0)),
+      size_(std::exchange(other.size_, 0)),
+      fallback_(std::move(other.fallback_)) {}
+
+void OutputBuffer::append(std::span<const std::uint8_t> bytes) {
+  if (mapping_ != nullptr && size_ + bytes.size() > mapping_size_) {
+    // Grows into a mapping twice as large, or moves to ordinary memory.
+    const std::size_t wanted = std::max(2 * mapping_size_, size_ + bytes.size());
+    void* memory = map_huge_pages(wanted);
+    if (memory == nullptr) {
+      fallback_.assign(mapping_, mapping_ + size_);
+    } else {
+      std::memcpy(memory, mapping_, size_);
+    }
+    ::munmap(mapping_, mapping_size_);
+    mapping_ = static_cast<std::uint8_t*>(memory);
+    mapping_size_ = memory == nullptr ? 0 : round_up(wanted, kHugePage);
+  }
+  if (mapping_ == nullptr) {
+    fallback_.insert(fallback_.end(), bytes.begin(), bytes.end());
+    size_ = fallback_.size();
+    return;
+  }
+  if (bytes.empty()) return;
+  std::memcpy(mapping_ + size_, bytes.data(), bytes.size());
+  size_ += bytes.size();
+}
+
+std::span<const std::uint8_t> OutputBuffer::bytes() const {
+  if (mapping_ == nullptr) return fallback_;
+  return {mapping_, size_};
+}
+
 std::span<const std::uint8_t> InputBytes::bytes() const {
   if (mapping_ != nullptr) return {mapping_, size_};
   return owned_;

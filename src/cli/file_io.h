@@ -69,6 +69,31 @@ Result<InputBytes, IoError> read_input_file(const std::filesystem::path& path);
 // aligned for huge pages. Anything else is read as read_descriptor does.
 Result<InputBytes, IoError> read_input_descriptor(int fd);
 
+// A growing output buffer in anonymous memory aligned for transparent huge
+// pages, for output that must be complete before it is written (standard
+// output): with huge pages a 4 MB image costs a few page faults instead of
+// about 1,000.
+// Falls back to ordinary memory when the mapping fails. Move-only.
+class OutputBuffer {
+ public:
+  // Reserves room for `expected` bytes; more may be appended.
+  explicit OutputBuffer(std::size_t expected);
+  ~OutputBuffer();
+  OutputBuffer(OutputBuffer&& other) noexcept;
+  OutputBuffer& operator=(OutputBuffer&&) = delete;
+  OutputBuffer(const OutputBuffer&) = delete;
+  OutputBuffer& operator=(const OutputBuffer&) = delete;
+
+  void append(std::span<const std::uint8_t> bytes);
+  std::span<const std::uint8_t> bytes() const;
+
+ private:
+  std::uint8_t* mapping_ = nullptr;
+  std::size_t mapping_size_ = 0;
+  std::size_t size_ = 0;
+  Bytes fallback_;  // used once a mapping fails
+};
+
 // Largest input the command line reads into memory.
 inline constexpr std::size_t kMaxInputBytes = std::size_t{1} << 30;
 

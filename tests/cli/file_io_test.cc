@@ -108,6 +108,31 @@ TEST(ReadInputDescriptor, ReadsFromCurrentPosition) {
   EXPECT_EQ(testing::Bytes(bytes.begin(), bytes.end()), testing::Bytes(content.begin() + 100, content.end()));
 }
 
+TEST(OutputBuffer, GrowsPastExpectedSize) {
+  // 3 MiB expected, 5 MiB appended in uneven pieces: the buffer moves to a
+  // larger mapping once and keeps every byte in order.
+  OutputBuffer buffer(3u << 20);
+  testing::Bytes expected;
+  for (std::size_t piece = 0; expected.size() < (5u << 20); ++piece) {
+    testing::Bytes bytes(1000 + piece * 37 % 70000);
+    for (std::size_t i = 0; i < bytes.size(); ++i) bytes[i] = static_cast<std::uint8_t>(piece + i);
+    buffer.append(bytes);
+    expected.insert(expected.end(), bytes.begin(), bytes.end());
+  }
+  const auto bytes = buffer.bytes();
+  EXPECT_EQ(testing::Bytes(bytes.begin(), bytes.end()), expected);
+}
+
+TEST(OutputBuffer, EmptyAppendsLeaveItEmpty) {
+  OutputBuffer buffer(0);
+  buffer.append({});
+  EXPECT_TRUE(buffer.bytes().empty());
+  const testing::Bytes two = {0xFF, 0xD8};
+  buffer.append(two);
+  const auto bytes = buffer.bytes();
+  EXPECT_EQ(testing::Bytes(bytes.begin(), bytes.end()), two);
+}
+
 TEST(ReadInputFile, EmptyFileIsEmpty) {
   TempDir dir;
   write_bytes(dir / "empty.jpg", {});
