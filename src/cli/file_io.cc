@@ -43,7 +43,7 @@ class Descriptor {
   int fd_;
 };
 
-IoError last_error(std::string operation) { return IoError{std::move(operation), errno, ""}; }
+IoError last_error(std::string operation) { return IoError{std::move(operation), errno, "", ""}; }
 
 std::string random_suffix() {
   std::random_device device;
@@ -69,7 +69,7 @@ Result<std::filesystem::path, IoError> create_temporary(const std::filesystem::p
     if (fd >= 0) return temporary;
     if (errno != EEXIST) return last_error("create temporary file");
   }
-  return IoError{"create temporary file", EEXIST, ""};
+  return IoError{"create temporary file", EEXIST, "", ""};
 }
 
 Result<Done, IoError> sync_folder(const std::filesystem::path& path) {
@@ -91,7 +91,8 @@ Result<Done, IoError> append_to_end(int fd, Bytes& bytes, bool stop_without_soi)
       return Done{};
     }
     if (bytes.size() > kMaxInputBytes) {
-      return IoError{"read", EFBIG, "the input is larger than the command line's limit of 1 GiB"};
+      return IoError{"read", EFBIG, "the input is larger than the command line's limit of 1 GiB",
+                   "the command line reads images of up to 1 GiB"};
     }
     const std::size_t old_size = bytes.size();
     bytes.resize(old_size + kChunkSize);
@@ -140,7 +141,8 @@ Result<Done, IoError> append_growth(int fd, Bytes& bytes) {
 // grew since fstat is read on to its end; one that shrank is returned as read.
 Result<Bytes, IoError> read_regular_file(int fd, std::size_t size) {
   if (size > kMaxInputBytes) {
-    return IoError{"read", EFBIG, "the input is larger than the command line's limit of 1 GiB"};
+    return IoError{"read", EFBIG, "the input is larger than the command line's limit of 1 GiB",
+                   "the command line reads images of up to 1 GiB"};
   }
   Bytes bytes(size);
   auto filled = read_up_to(fd, bytes.data(), size);
@@ -260,7 +262,7 @@ Result<InputBytes, IoError> read_input_file(const std::filesystem::path& path) {
 Result<InputBytes, IoError> read_input_descriptor(int fd) {
   struct stat status {};
   if (::fstat(fd, &status) != 0) return last_error("stat");
-  if (S_ISDIR(status.st_mode)) return IoError{"open", EISDIR, ""};
+  if (S_ISDIR(status.st_mode)) return IoError{"open", EISDIR, "", ""};
   const auto size = static_cast<std::size_t>(status.st_size);
   if (!S_ISREG(status.st_mode) || size == 0) {
     auto bytes = read_descriptor(fd);
@@ -268,7 +270,8 @@ Result<InputBytes, IoError> read_input_descriptor(int fd) {
     return InputBytes(std::move(bytes).value());
   }
   if (size > kMaxInputBytes) {
-    return IoError{"read", EFBIG, "the input is larger than the command line's limit of 1 GiB"};
+    return IoError{"read", EFBIG, "the input is larger than the command line's limit of 1 GiB",
+                   "the command line reads images of up to 1 GiB"};
   }
 
   // Private memory, never a mapping of the file: another process may change
@@ -306,7 +309,7 @@ Result<Bytes, IoError> read_file(const std::filesystem::path& path) {
   if (fd.get() < 0) return last_error("open");
   struct stat status {};
   if (::fstat(fd.get(), &status) != 0) return last_error("stat");
-  if (S_ISDIR(status.st_mode)) return IoError{"open", EISDIR, ""};
+  if (S_ISDIR(status.st_mode)) return IoError{"open", EISDIR, "", ""};
   if (!S_ISREG(status.st_mode)) return read_descriptor(fd.get());
   return read_regular_file(fd.get(), static_cast<std::size_t>(status.st_size));
 }

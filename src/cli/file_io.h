@@ -21,6 +21,7 @@ struct IoError {
   std::string operation;   // "open", "read", "write", "fsync", "rename", ...
   int error_number = 0;    // errno of the failed call
   std::string reason;      // replaces strerror(error_number) when not empty
+  std::string fix;         // what to do, when this failure has its own remedy
   // "<operation> failed: <reason>", for example "open failed: No such file or directory".
   std::string message() const;
 };

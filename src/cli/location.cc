@@ -24,7 +24,7 @@ Result<InputBytes, IoError> read_location(const Location& location) {
   }
   // S3 locations never reach here: strip hands them to run_s3_strip, and
   // inspect rejects them as a usage error.
-  return IoError{"read", ENOTSUP, ""};
+  return IoError{"read", ENOTSUP, "", ""};
 }
 
 Result<Done, IoError> prepare_local_output(const std::filesystem::path& path) {
@@ -34,12 +34,13 @@ Result<Done, IoError> prepare_local_output(const std::filesystem::path& path) {
   const auto type = std::filesystem::symlink_status(path, status_error).type();
   if (!status_error && type != std::filesystem::file_type::regular &&
       type != std::filesystem::file_type::symlink && type != std::filesystem::file_type::not_found) {
-    return IoError{"write", 0, "the output exists and is not a regular file; use - for standard output"};
+    return IoError{"write", 0, "the output exists and is not a regular file",
+                   "name a regular file or folder, or use - for standard output"};
   }
   if (path.has_parent_path()) {
     std::error_code error;
     std::filesystem::create_directories(path.parent_path(), error);
-    if (error) return IoError{"create folder", error.value(), ""};
+    if (error) return IoError{"create folder", error.value(), "", ""};
   }
   return Done{};
 }
@@ -59,7 +60,7 @@ Result<Done, IoError> write_location(const Location& location, std::span<const s
       break;
   }
   // S3 locations never reach here: strip hands them to run_s3_strip.
-  return IoError{"write", ENOTSUP, ""};
+  return IoError{"write", ENOTSUP, "", ""};
 }
 
 }  // namespace exifscrub::cli

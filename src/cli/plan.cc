@@ -35,12 +35,12 @@ Result<std::vector<fs::directory_entry>, IoError> list_folder(const fs::path& fo
   std::vector<fs::directory_entry> entries;
   std::error_code error;
   fs::directory_iterator iterator(folder, error);
-  if (error) return IoError{"open folder", error.value(), ""};
+  if (error) return IoError{"open folder", error.value(), "", ""};
   for (; iterator != fs::directory_iterator(); iterator.increment(error)) {
-    if (error) return IoError{"read folder", error.value(), ""};
+    if (error) return IoError{"read folder", error.value(), "", ""};
     entries.push_back(*iterator);
   }
-  if (error) return IoError{"read folder", error.value(), ""};
+  if (error) return IoError{"read folder", error.value(), "", ""};
   std::sort(entries.begin(), entries.end(),
             [](const auto& a, const auto& b) { return a.path().filename() < b.path().filename(); });
   return entries;
@@ -53,7 +53,8 @@ void plan_folder(const fs::path& folder, const std::string& name, const fs::path
   if (depth > kMaxFolderDepth) {
     plan.failures.push_back({name, IoError{"open folder", ELOOP,
                                            "nested deeper than " +
-                                               std::to_string(kMaxFolderDepth) + " levels"}});
+                                               std::to_string(kMaxFolderDepth) + " levels",
+                                           "scrub the deeper folders on their own"}});
     return;
   }
   auto entries = list_folder(folder);
@@ -67,7 +68,7 @@ void plan_folder(const fs::path& folder, const std::string& name, const fs::path
     std::error_code error;
     const auto status = entry.symlink_status(error);
     if (error) {
-      plan.failures.push_back({entry_name, IoError{"stat", error.value(), ""}});
+      plan.failures.push_back({entry_name, IoError{"stat", error.value(), "", ""}});
     } else if (fs::is_symlink(status)) {
       plan.skipped.push_back({entry_name, "symbolic link, not followed"});
     } else if (fs::is_directory(status)) {
@@ -110,7 +111,7 @@ Result<Done, UsageError> plan_operand(const std::string& input, const fs::path& 
                                       StripPlan& plan) {
   struct stat status {};
   if (::stat(input.c_str(), &status) != 0) {
-    plan.failures.push_back({input, IoError{"stat", errno, ""}});
+    plan.failures.push_back({input, IoError{"stat", errno, "", ""}});
     return Done{};
   }
   if (!S_ISDIR(status.st_mode)) {

@@ -89,7 +89,8 @@ std::string format_rejection(const std::string& name, const jpeg::Error& error) 
 }
 
 std::string format_io_error(const std::string& name, const IoError& error, std::string_view fix) {
-  return "exifscrub: error: " + name + ": " + error.message() + "; " + std::string(fix);
+  return "exifscrub: error: " + name + ": " + error.message() + "; " +
+         (error.fix.empty() ? std::string(fix) : error.fix);
 }
 
 std::string format_inspect(const std::string& name, const jpeg::ScrubReport& report) {
@@ -168,7 +169,9 @@ nlohmann::json error_to_json(const jpeg::Error& error) {
 }
 
 nlohmann::json io_error_to_json(const IoError& error, std::string_view fix) {
-  return {{"kind", "io_error"}, {"message", error.message()}, {"fix", fix}};
+  return {{"kind", "io_error"},
+          {"message", error.message()},
+          {"fix", error.fix.empty() ? std::string(fix) : error.fix}};
 }
 
 }  // namespace exifscrub::cli
