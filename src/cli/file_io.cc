@@ -54,22 +54,60 @@ std::string random_suffix() {
 }
 
 // Creates a temporary file next to `path`; O_EXCL keeps it from reusing a name.
+std::filesystem::path folder_of(const std::filesystem::path& path) {
+  return path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
+}
+
+// ".<name>.exifscrub-<8 hex digits>" in the destination's folder, with <name>
+// cut short where the whole would pass the 255-byte limit of a file name.
+std::filesystem::path temporary_name(const std::filesystem::path& path) {
+  constexpr std::size_t kNameMax = 255;
+  const std::string suffix = ".exifscrub-" + random_suffix();
+  // Built with += because GCC 12 reports a false -Wrestrict for the
+  // equivalent chain of operator+.
+  std::string name = ".";
+  name += path.filename().string().substr(0, kNameMax - 1 - suffix.size());
+  name += suffix;
+  return folder_of(path) / name;
+}
+
+// Creates a named temporary file next to `path`; O_EXCL keeps it from reusing a name.
 Result<std::filesystem::path, IoError> create_temporary(const std::filesystem::path& path,
                                                         int& fd) {
-  const auto folder = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
   for (int attempt = 0; attempt < kTemporaryNameAttempts; ++attempt) {
-    // Built with += because GCC 12 reports a false -Wrestrict for the
-    // equivalent chain of operator+.
-    std::string name = ".";
-    name += path.filename().string();
-    name += ".exifscrub-";
-    name += random_suffix();
-    auto temporary = folder / name;
+    auto temporary = temporary_name(path);
     fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
     if (fd >= 0) return temporary;
     if (errno != EEXIST) return last_error("create temporary file");
   }
   return IoError{"create temporary file", EEXIST, "", ""};
+}
+
+// Creates a file with no name in the destination's folder (O_TMPFILE), so
+// that a process killed before the commit leaves nothing behind. Returns -1
+// where the kernel or the file system cannot, or where /proc, which the
+// commit needs to give the file a name, is missing.
+int create_unnamed(const std::filesystem::path& path) {
+#if defined(O_TMPFILE)
+  if (::access("/proc/self/fd", X_OK) != 0) return -1;
+  return ::open(folder_of(path).c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, 0666);
+#else
+  static_cast<void>(path);
+  return -1;
+#endif
+}
+
+// Gives the unnamed file open as fd a temporary name next to `path`.
+Result<std::filesystem::path, IoError> link_unnamed(int fd, const std::filesystem::path& path) {
+  const std::string source = "/proc/self/fd/" + std::to_string(fd);
+  for (int attempt = 0; attempt < kTemporaryNameAttempts; ++attempt) {
+    auto temporary = temporary_name(path);
+    if (::linkat(AT_FDCWD, source.c_str(), AT_FDCWD, temporary.c_str(), AT_SYMLINK_FOLLOW) == 0) {
+      return temporary;
+    }
+    if (errno != EEXIST) return last_error("link temporary file");
+  }
+  return IoError{"link temporary file", EEXIST, "", ""};
 }
 
 Result<Done, IoError> sync_folder(const std::filesystem::path& path) {
@@ -335,6 +373,10 @@ AtomicFile::AtomicFile(std::filesystem::path path, std::filesystem::path tempora
     : path_(std::move(path)), temporary_(std::move(temporary)), fd_(fd) {}
 
 Result<AtomicFile, IoError> AtomicFile::create(const std::filesystem::path& path) {
+  const int unnamed = create_unnamed(path);
+  if (unnamed >= 0) return AtomicFile(path, {}, unnamed);
+  // Any failure is tried again with a named file, which reports it if it
+  // is not about O_TMPFILE.
   int fd = -1;
   auto temporary = create_temporary(path, fd);
   if (!temporary.ok()) return temporary.error();
@@ -358,6 +400,12 @@ Result<Done, IoError> AtomicFile::write(std::span<const std::uint8_t> bytes) {
 
 Result<Done, IoError> AtomicFile::commit(bool sync) {
   if (sync && ::fsync(fd_) != 0) return last_error("fsync");
+  if (temporary_.empty()) {
+    // An unnamed file gets its temporary name only now, just before the rename.
+    auto named = link_unnamed(fd_, path_);
+    if (!named.ok()) return named.error();
+    temporary_ = std::move(named).value();
+  }
   const int status = ::close(fd_);
   fd_ = -1;
   if (status != 0) return last_error("close");

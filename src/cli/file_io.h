@@ -106,11 +106,13 @@ Result<Bytes, IoError> read_descriptor(int fd);
 // Writes bytes to a file descriptor (standard output), retrying short writes.
 Result<Done, IoError> write_descriptor(int fd, std::span<const std::uint8_t> bytes);
 
-// A file being replaced atomically: bytes go to a temporary file named
-// ".<name>.exifscrub-<random>" in the destination's folder, created with mode
-// 0666 minus the umask. commit() makes it the destination. Destroying an
-// uncommitted AtomicFile removes the temporary file, so a failure at any step
-// leaves the destination untouched. Move-only.
+// A file being replaced atomically: bytes go to a temporary file in the
+// destination's folder, created with mode 0666 minus the umask. Where the file
+// system allows it, that file has no name until commit() (O_TMPFILE). A
+// process killed while it writes then leaves nothing behind. Elsewhere it is
+// named ".<name>.exifscrub-<random>" from the start. commit() makes it the
+// destination. Destroying an uncommitted AtomicFile removes the temporary
+// file, so a failure at any step leaves the destination untouched. Move-only.
 class AtomicFile {
  public:
   static Result<AtomicFile, IoError> create(const std::filesystem::path& path);
@@ -141,9 +143,10 @@ class AtomicFile {
 // minus the umask, written, fsynced, renamed over `path`, then the folder is
 // fsynced (both fsyncs only with sync). On failure the temporary file is
 // removed and `path` is untouched.
-// NOTE: a process killed between creating and renaming the temporary file
-// leaves it behind; such files are never mistaken for output, since the
-// folder walk takes only names ending in .jpg or .jpeg.
+// NOTE: a process killed between naming and renaming the temporary file
+// leaves it behind: for an instant where O_TMPFILE works (ext4, XFS, Btrfs,
+// tmpfs), for the whole write elsewhere. Such files are never mistaken for
+// output, since the folder walk takes only names ending in .jpg or .jpeg.
 Result<Done, IoError> write_file_atomic(const std::filesystem::path& path,
                                         std::span<const std::uint8_t> bytes, bool sync = true);
 

@@ -45,6 +45,14 @@ TEST(AtomicFile, CommitWithoutSyncReplacesDestination) {
   EXPECT_EQ(list_tree(dir.path()), std::vector<std::string>{"out.jpg"});
 }
 
+// Whether the folder's file system can create unnamed files (O_TMPFILE).
+bool unnamed_files_work(const std::filesystem::path& folder) {
+  const int fd = ::open(folder.c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
+  if (fd < 0) return false;
+  ::close(fd);
+  return true;
+}
+
 TEST(AtomicFile, DroppedFileLeavesNothing) {
   TempDir dir;
   write_bytes(dir / "out.jpg", {'o', 'l', 'd'});
@@ -52,10 +60,34 @@ TEST(AtomicFile, DroppedFileLeavesNothing) {
     auto file = AtomicFile::create(dir / "out.jpg");
     ASSERT_TRUE(file.ok()) << file.error().message();
     ASSERT_TRUE(file.value().write(as_span("partial")).ok());
-    EXPECT_EQ(list_tree(dir.path()).size(), 2u);
   }
   EXPECT_EQ(read_bytes(dir / "out.jpg"), (testing::Bytes{'o', 'l', 'd'}));
   EXPECT_EQ(list_tree(dir.path()), std::vector<std::string>{"out.jpg"});
+}
+
+TEST(AtomicFile, NoNameUntilCommit) {
+  // A process killed while it writes leaves nothing: the file has no name.
+  TempDir dir;
+  if (!unnamed_files_work(dir.path())) GTEST_SKIP() << "this file system has no O_TMPFILE";
+  auto file = AtomicFile::create(dir / "out.jpg");
+  ASSERT_TRUE(file.ok()) << file.error().message();
+  ASSERT_TRUE(file.value().write(as_span("partial")).ok());
+  EXPECT_EQ(list_tree(dir.path()), std::vector<std::string>{});
+
+  ASSERT_TRUE(file.value().commit(false).ok());
+  EXPECT_EQ(list_tree(dir.path()), std::vector<std::string>{"out.jpg"});
+  EXPECT_EQ(read_bytes(dir / "out.jpg"), (testing::Bytes{'p', 'a', 'r', 't', 'i', 'a', 'l'}));
+}
+
+TEST(AtomicFile, LongestNameIsWritten) {
+  // The temporary name is cut to fit the 255-byte limit of a file name.
+  TempDir dir;
+  const std::string name = std::string(251, 'a') + ".jpg";
+  auto file = AtomicFile::create(dir / name);
+  ASSERT_TRUE(file.ok()) << file.error().message();
+  ASSERT_TRUE(file.value().write(as_span("new")).ok());
+  ASSERT_TRUE(file.value().commit(true).ok());
+  EXPECT_EQ(list_tree(dir.path()), std::vector<std::string>{name});
 }
 
 TEST(AtomicFile, MissingFolderIsError) {
