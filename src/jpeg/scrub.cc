@@ -4,8 +4,10 @@
 #include "jpeg/scrub.h"
 
 #include <algorithm>
+#include <string>
 
 #include "jpeg/markers.h"
+#include "jpeg/segments.h"
 #include "jpeg/transform.h"
 #include "jpeg/walker.h"
 
@@ -43,12 +45,28 @@ class IccCollector : public WalkHandler {
   std::vector<std::uint8_t> chunks_;
 };
 
+// The transform's pixel limit, checked against the input's frame header so
+// that the error names its offset in the input, not in the scrubbed copy.
+Status check_transform_limit(const ScrubReport& report, const ScrubOptions& options) {
+  const std::uint64_t pixels = std::uint64_t{report.width} * report.height;
+  if (pixels <= options.max_transform_pixels) return Done{};
+  for (const SegmentInfo& segment : report.segments) {
+    if (!marker::is_sof(segment.marker)) continue;
+    return segment_error(ErrorKind::TooLarge, segment.marker, segment.offset,
+                         "image of " + std::to_string(report.width) + "x" + std::to_string(report.height) +
+                             " (" + std::to_string(pixels) + " pixels) exceeds the transform limit of " +
+                             std::to_string(options.max_transform_pixels) + " pixels");
+  }
+  return Done{};  // no frame header in the report: the transform checks it itself
+}
+
 // Rotates a scrubbed image upright and scrubs the result again, carrying the
 // ICC chunks over: the transform's output holds only JFIF or Adobe. Buffers
 // are released as soon as they are used up, because the transform holds the
 // largest ones (the packed coefficients and its output).
 Result<ScrubOutput> transform_scrubbed(ScrubOutput scrubbed, const ScrubOptions& options) {
   const int orientation = *scrubbed.report.orientation;
+  if (Status allowed = check_transform_limit(scrubbed.report, options); !allowed) return allowed.error();
   IccCollector icc;
   if (Status walked = walk(scrubbed.jpeg, icc); !walked) return walked.error();
 
@@ -90,6 +108,7 @@ Result<ScrubOutput> transform_scrubbed(ScrubOutput scrubbed, const ScrubOptions&
 Result<ScrubReport> transform_scrubbed_to(ScrubOutput scrubbed, const ScrubOptions& options,
                                           const StreamScrubber::Sink& sink) {
   const int orientation = *scrubbed.report.orientation;
+  if (Status allowed = check_transform_limit(scrubbed.report, options); !allowed) return allowed.error();
   IccCollector icc;
   if (Status walked = walk(scrubbed.jpeg, icc); !walked) return walked.error();
 

@@ -34,6 +34,7 @@
 #include <csetjmp>
 #include <cstdint>
 #include <iterator>
+#include <exception>
 #include <functional>
 #include <memory>
 #include <new>
@@ -107,6 +108,7 @@ struct Session {
   std::vector<std::uint8_t> output;  // the buffer libjpeg writes into
   const TransformSink* sink = nullptr;
   bool sink_stopped = false;
+  char sink_exception[128] = {};  // what() of the exception that stopped the sink, if any
 };
 
 Session& session_of(j_common_ptr cinfo) { return *static_cast<Session*>(cinfo->client_data); }
@@ -414,6 +416,8 @@ bool deliver(Session& session, std::span<const std::uint8_t> bytes) noexcept {
   if (bytes.empty()) return true;
   try {
     if ((*session.sink)(bytes)) return true;
+  } catch (const std::exception& exception) {
+    std::snprintf(session.sink_exception, sizeof session.sink_exception, "%s", exception.what());
   } catch (...) {
   }
   session.sink_stopped = true;
@@ -677,7 +681,11 @@ Result<TransformResult> run_transform(std::span<const std::uint8_t> jpeg,
   init_maps(session);
 
   if (!transform_coefficients(&source, &target, &errors, &session)) {
-    if (session.sink_stopped) return transform_error("writing", "the consumer of the output stopped it");
+    if (session.sink_stopped) {
+      std::string detail = "the consumer of the output stopped it";
+      if (session.sink_exception[0] != '\0') detail.append(": ").append(session.sink_exception);
+      return transform_error("writing", detail.c_str());
+    }
     return transform_error("transforming", errors.message);
   }
   const TransformPlan& plan = session.plan;

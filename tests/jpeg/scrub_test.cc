@@ -294,6 +294,34 @@ TEST(ApplyOrientation, TransformLimitIsTooLarge) {
   EXPECT_EQ(second.error().kind, ErrorKind::TooLarge);
 }
 
+TEST(ApplyOrientation, TransformLimitNamesInputOffset) {
+  // The EXIF segment before the frame is gone from the scrubbed copy, so the
+  // offset must come from the input.
+  const ByteVector input = tagged_image(encoded_jpeg(32, 16), 6);
+  Result<ScrubReport> inspected = inspect(input, ScrubOptions{});
+  ASSERT_TRUE(inspected);
+  std::uint64_t sof_offset = 0;
+  for (const SegmentInfo& segment : inspected->segments) {
+    if (segment.name == "SOF0") sof_offset = segment.offset;
+  }
+  ASSERT_GT(sof_offset, 0u);
+  ScrubOptions options;
+  options.max_transform_pixels = 511;
+
+  for (const bool to_sink : {false, true}) {
+    SCOPED_TRACE(to_sink);
+    Result<ScrubOutput> first = scrub(input, with_orientation(OrientationMode::Drop));
+    ASSERT_TRUE(first);
+    const auto ignore = [](std::span<const std::uint8_t>) {};
+    const Error error = to_sink ? apply_orientation(std::move(first).value(), options, ignore).error()
+                                : apply_orientation(std::move(first).value(), options).error();
+    EXPECT_EQ(error.kind, ErrorKind::TooLarge);
+    EXPECT_EQ(error.offset, sof_offset);
+    EXPECT_EQ(error.message, "SOF0 segment at offset " + std::to_string(sof_offset) +
+                                 ": image of 32x16 (512 pixels) exceeds the transform limit of 511 pixels");
+  }
+}
+
 TEST(Scrub, ApplyCarriesIccOver) {
   const ByteVector base = encoded_jpeg(32, 16);
   const ByteVector input = insert_after_soi(base, build_orientation_exif(3) + icc(1, 2) + icc(2, 2));

@@ -22,6 +22,7 @@
 #include <iterator>
 #include <new>
 #include <random>
+#include <stdexcept>
 #include <string>
 #include <thread>
 
@@ -317,10 +318,14 @@ TEST(TransformToUpright, SinkRefusalIsTransformFailed) {
 
 TEST(TransformToUpright, SinkExceptionIsTransformFailed) {
   const Bytes input = compress(64, 48, TJSAMP_420);
-  const TransformSink throwing = [](std::span<const std::uint8_t>) -> bool { throw std::bad_alloc(); };
+  const TransformSink throwing = [](std::span<const std::uint8_t>) -> bool {
+    throw std::runtime_error("disk full");
+  };
   const auto result = transform_to_upright(Bytes(input), 6, kDefaultLimit, throwing);
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.error().kind, ErrorKind::TransformFailed);
+  EXPECT_EQ(result.error().message,
+            "lossless transform failed: writing: the consumer of the output stopped it: disk full");
 }
 
 TEST(TransformToUpright, OrientationOneKeepsPixels) {
