@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <csignal>
 #include <cstdint>
 #include <cstring>
 #include <random>
@@ -32,6 +33,8 @@ class Descriptor {
   Descriptor& operator=(const Descriptor&) = delete;
 
   int get() const { return fd_; }
+  // Gives up ownership without closing.
+  int release() { return std::exchange(fd_, -1); }
   // Closes now and reports the result, since close can report a delayed write error.
   int close() {
     const int status = ::close(fd_);
@@ -239,6 +242,45 @@ InputBytes& InputBytes::operator=(InputBytes&& other) noexcept {
   std::swap(size_, other.size_);
   return *this;
 }
+
+std::optional<LeasedInput> LeasedInput::open(const std::filesystem::path& path) {
+  Descriptor fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (fd.get() < 0) return std::nullopt;
+  // A lease breaker makes the kernel send the holder SIGIO, which would end
+  // the process. unchanged() reads the lease's state instead.
+  ::signal(SIGIO, SIG_IGN);
+  if (::fcntl(fd.get(), F_SETLEASE, F_RDLCK) != 0) return std::nullopt;
+  // The size counts only from here: before the lease, a writer could still change it.
+  struct stat status {};
+  const bool usable = ::fstat(fd.get(), &status) == 0 && S_ISREG(status.st_mode) && status.st_size > 0 &&
+                      static_cast<std::uint64_t>(status.st_size) <= kMaxInputBytes;
+  void* mapping = MAP_FAILED;
+  if (usable) {
+    mapping = ::mmap(nullptr, static_cast<std::size_t>(status.st_size), PROT_READ, MAP_PRIVATE | MAP_POPULATE,
+                     fd.get(), 0);
+  }
+  if (mapping == MAP_FAILED) {
+    ::fcntl(fd.get(), F_SETLEASE, F_UNLCK);
+    return std::nullopt;
+  }
+  return LeasedInput(fd.release(), static_cast<const std::uint8_t*>(mapping),
+                     static_cast<std::size_t>(status.st_size));
+}
+
+LeasedInput::~LeasedInput() {
+  if (mapping_ != nullptr) ::munmap(const_cast<std::uint8_t*>(mapping_), size_);
+  if (fd_ >= 0) {
+    ::fcntl(fd_, F_SETLEASE, F_UNLCK);
+    ::close(fd_);
+  }
+}
+
+LeasedInput::LeasedInput(LeasedInput&& other) noexcept
+    : fd_(std::exchange(other.fd_, -1)),
+      mapping_(std::exchange(other.mapping_, nullptr)),
+      size_(std::exchange(other.size_, 0)) {}
+
+bool LeasedInput::unchanged() const { return ::fcntl(fd_, F_GETLEASE) == F_RDLCK; }
 
 OutputBuffer::OutputBuffer(std::size_t expected) {
   void* memory = map_huge_pages(std::max<std::size_t>(expected, 1));

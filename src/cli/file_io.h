@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -69,6 +70,41 @@ Result<InputBytes, IoError> read_input_file(const std::filesystem::path& path);
 // A regular file is read from the descriptor's current offset into memory
 // aligned for huge pages. Anything else is read as read_descriptor does.
 Result<InputBytes, IoError> read_input_descriptor(int fd);
+
+// A regular local input mapped into memory under a read lease
+// (fcntl F_SETLEASE), which saves copying it. While the lease holds, no
+// process can open the file for writing or truncate it. The kernel makes
+// such a call wait until the lease is given up, or for up to
+// /proc/sys/fs/lease-break-time seconds (45 by default), and then breaks the
+// lease. unchanged() tells whether the lease still holds, so a caller that
+// checks it after using the bytes knows that they never changed. Move-only.
+class LeasedInput {
+ public:
+  // Opens and maps path when it is a regular file of 1 byte to
+  // kMaxInputBytes that no process has open for writing, and a lease can be
+  // taken on it (the file's owner or CAP_LEASE, a local file system).
+  // Returns std::nullopt otherwise; read_input_file then copies the file or
+  // reports why it cannot.
+  static std::optional<LeasedInput> open(const std::filesystem::path& path);
+  ~LeasedInput();
+  LeasedInput(LeasedInput&& other) noexcept;
+  LeasedInput& operator=(LeasedInput&&) = delete;
+  LeasedInput(const LeasedInput&) = delete;
+  LeasedInput& operator=(const LeasedInput&) = delete;
+
+  std::span<const std::uint8_t> bytes() const { return {mapping_, size_}; }
+  // True while the lease holds: no process has asked to open the file for
+  // writing or to truncate it since open().
+  bool unchanged() const;
+
+ private:
+  LeasedInput(int fd, const std::uint8_t* mapping, std::size_t size)
+      : fd_(fd), mapping_(mapping), size_(size) {}
+
+  int fd_ = -1;
+  const std::uint8_t* mapping_ = nullptr;
+  std::size_t size_ = 0;
+};
 
 // A growing output buffer in anonymous memory aligned for transparent huge
 // pages, for output that must be complete before it is written (standard

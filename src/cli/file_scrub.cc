@@ -113,7 +113,7 @@ FileScrubResult failed(IoError error) {
 }  // namespace
 
 FileScrubResult scrub_to_file(std::span<const std::uint8_t> input, const jpeg::ScrubOptions& options,
-                              AtomicFile file, bool sync) {
+                              AtomicFile file, bool sync, const std::function<bool()>& input_unchanged) {
   GatheringWriter writer(file, input);
   jpeg::StreamScrubber scrubber(options, [&writer](std::span<const std::uint8_t> bytes) {
     writer.write(bytes);
@@ -132,6 +132,10 @@ FileScrubResult scrub_to_file(std::span<const std::uint8_t> input, const jpeg::S
 
   writer.flush();
   if (writer.error()) return failed(*writer.error());
+  if (input_unchanged && !input_unchanged()) {
+    result.status = FileScrubStatus::InputChanged;
+    return result;
+  }
   auto committed = file.commit(sync);
   if (!committed.ok()) return failed(committed.error());
   result.status = FileScrubStatus::Written;

@@ -10,6 +10,7 @@
 // scrubs it with jpeg::scrub().
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <span>
 
@@ -23,6 +24,7 @@ enum class FileScrubStatus {
   Rejected,         // the input is invalid; rejection is set, nothing written
   NeedsWholeImage,  // the orientation must be applied; nothing written
   Failed,           // a system call failed; io_error is set, nothing written
+  InputChanged,     // input_unchanged() returned false; nothing written
 };
 
 struct FileScrubResult {
@@ -36,8 +38,11 @@ struct FileScrubResult {
 // when the status is Written; on any
 // other status the file is dropped, which removes the temporary file. The
 // bytes written equal jpeg::scrub(input, options)->jpeg.
+// When input_unchanged is set, it is called once the whole output is in the
+// temporary file, before the commit. False means that the input may have
+// changed under the scrubber (see LeasedInput), so nothing is written.
 FileScrubResult scrub_to_file(std::span<const std::uint8_t> input, const jpeg::ScrubOptions& options,
-                              AtomicFile file, bool sync);
+                              AtomicFile file, bool sync, const std::function<bool()>& input_unchanged = {});
 
 // Finishes a scrub whose orientation may still need the lossless transform
 // (jpeg::apply_orientation) straight into file, so that the rotated image is

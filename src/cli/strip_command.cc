@@ -42,6 +42,8 @@ class StripRun {
   }
 
   ExitCode run_job(const StripJob& job) {
+    if (auto streamed = try_streaming_leased(job)) return *streamed;
+
     auto input = read_location(job.input);
     if (!input.ok()) return report_io_error(job.name, job.name, input.error(), kReadFix);
 
@@ -111,6 +113,21 @@ class StripRun {
     return report_streamed(job, scrub_to_file(input, arguments_.scrub, std::move(*file), !arguments_.no_fsync));
   }
 
+  // The same for a local input mapped under a read lease instead of copied.
+  // Returns std::nullopt, and the input is then copied, when no lease can be
+  // had or when someone asked to write to the file before the commit.
+  std::optional<ExitCode> try_streaming_leased(const StripJob& job) {
+    if (job.input.kind != LocationKind::Local) return std::nullopt;
+    auto input = LeasedInput::open(job.input.text);
+    if (!input) return std::nullopt;
+    auto file = streaming_output(job);
+    if (!file) return std::nullopt;
+    const FileScrubResult result = scrub_to_file(input->bytes(), arguments_.scrub, std::move(*file),
+                                                 !arguments_.no_fsync, [&input] { return input->unchanged(); });
+    if (result.status == FileScrubStatus::InputChanged) return std::nullopt;
+    return report_streamed(job, result);
+  }
+
   // The temporary file for a local output whose folder exists, or
   // std::nullopt when the output needs the buffered path (see try_streaming).
   std::optional<AtomicFile> streaming_output(const StripJob& job) {
@@ -137,6 +154,7 @@ class StripRun {
       case FileScrubStatus::Failed:
         return report_io_error(job.name, job.output.text, *result.io_error, kWriteFix);
       case FileScrubStatus::NeedsWholeImage:
+      case FileScrubStatus::InputChanged:
         break;
     }
     return std::nullopt;

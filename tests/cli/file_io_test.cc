@@ -140,6 +140,48 @@ TEST(ReadInputDescriptor, ReadsFromCurrentPosition) {
   EXPECT_EQ(testing::Bytes(bytes.begin(), bytes.end()), testing::Bytes(content.begin() + 100, content.end()));
 }
 
+TEST(LeasedInput, MapsFileBytes) {
+  TempDir dir;
+  testing::Bytes content(3 * 4096 + 5);
+  for (std::size_t i = 0; i < content.size(); ++i) content[i] = static_cast<std::uint8_t>(i * 3);
+  write_bytes(dir / "in.jpg", content);
+  auto input = LeasedInput::open(dir / "in.jpg");
+  if (!input) GTEST_SKIP() << "no read lease on this file system (or leases are disabled)";
+  EXPECT_EQ(testing::Bytes(input->bytes().begin(), input->bytes().end()), content);
+  EXPECT_TRUE(input->unchanged());
+}
+
+TEST(LeasedInput, WriterWaitsAndIsNoticed) {
+  // A writer cannot open the file while the lease holds, and its attempt
+  // ends the guarantee that the bytes are unchanged.
+  TempDir dir;
+  write_bytes(dir / "in.jpg", testing::Bytes(4096, 0xAB));
+  auto input = LeasedInput::open(dir / "in.jpg");
+  if (!input) GTEST_SKIP() << "no read lease on this file system (or leases are disabled)";
+
+  const int writer = ::open((dir / "in.jpg").c_str(), O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+  const int error = errno;
+  if (writer >= 0) ::close(writer);
+  EXPECT_EQ(writer, -1);
+  EXPECT_EQ(error, EWOULDBLOCK);
+  EXPECT_FALSE(input->unchanged());
+}
+
+TEST(LeasedInput, FileOpenForWritingIsNotLeased) {
+  TempDir dir;
+  write_bytes(dir / "in.jpg", testing::Bytes(4096, 0xAB));
+  const int writer = ::open((dir / "in.jpg").c_str(), O_WRONLY | O_CLOEXEC);
+  ASSERT_GE(writer, 0);
+  EXPECT_FALSE(LeasedInput::open(dir / "in.jpg").has_value());
+  ::close(writer);
+}
+
+TEST(LeasedInput, EmptyFileIsNotLeased) {
+  TempDir dir;
+  write_bytes(dir / "empty.jpg", {});
+  EXPECT_FALSE(LeasedInput::open(dir / "empty.jpg").has_value());
+}
+
 TEST(OutputBuffer, GrowsPastExpectedSize) {
   // 3 MiB expected, 5 MiB appended in uneven pieces: the buffer moves to a
   // larger mapping once and keeps every byte in order.

@@ -1,6 +1,8 @@
 // End-to-end tests of `exifscrub strip` on generated files: the built binary
 // runs as a subprocess, and exiftool checks what is left in the outputs.
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include "cli_test_support.h"
 
@@ -47,6 +49,23 @@ TEST_F(StripCommand, RemovesAllMetadata) {
   EXPECT_FALSE(after.contains("File:Comment"));
   EXPECT_FALSE(after.contains("ExifTool:Warning"));
   EXPECT_TRUE(after.contains("ICC_Profile:ProfileCopyright"));
+}
+
+TEST_F(StripCommand, InputOpenForWritingIsCopied) {
+  // No read lease can be had on a file another process has open for
+  // writing, so the input is copied instead of mapped. The output must not
+  // change.
+  tagged_photo();
+  const auto mapped = run_exifscrub({"strip", "photo.jpg", "-o", "mapped.jpg"}, dir_.path());
+  ASSERT_EQ(mapped.exit_code, 0) << mapped.err;
+
+  const int writer = ::open((dir_ / "photo.jpg").c_str(), O_WRONLY | O_CLOEXEC);
+  ASSERT_GE(writer, 0);
+  const auto copied = run_exifscrub({"strip", "photo.jpg", "-o", "copied.jpg"}, dir_.path());
+  ::close(writer);
+  ASSERT_EQ(copied.exit_code, 0) << copied.err;
+  EXPECT_EQ(read_bytes(dir_ / "copied.jpg"), read_bytes(dir_ / "mapped.jpg"));
+  EXPECT_EQ(unexpected_tags(exiftool_tags(dir_ / "copied.jpg")), std::set<std::string>{});
 }
 
 TEST_F(StripCommand, SpecialFileOutputIsNotReplaced) {
