@@ -243,6 +243,19 @@ InputBytes& InputBytes::operator=(InputBytes&& other) noexcept {
   return *this;
 }
 
+namespace {
+
+// Whether every page of the mapping is in memory, as MAP_POPULATE leaves
+// them unless reading one failed.
+bool all_resident(void* mapping, std::size_t size) {
+  const auto page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+  std::vector<unsigned char> resident((size + page - 1) / page);
+  if (::mincore(mapping, size, resident.data()) != 0) return false;
+  return std::all_of(resident.begin(), resident.end(), [](unsigned char state) { return (state & 1) != 0; });
+}
+
+}  // namespace
+
 std::optional<LeasedInput> LeasedInput::open(const std::filesystem::path& path) {
   Descriptor fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (fd.get() < 0) return std::nullopt;
@@ -263,8 +276,12 @@ std::optional<LeasedInput> LeasedInput::open(const std::filesystem::path& path) 
     ::fcntl(fd.get(), F_SETLEASE, F_UNLCK);
     return std::nullopt;
   }
-  return LeasedInput(fd.release(), static_cast<const std::uint8_t*>(mapping),
-                     static_cast<std::size_t>(status.st_size));
+  LeasedInput input(fd.release(), static_cast<const std::uint8_t*>(mapping),
+                    static_cast<std::size_t>(status.st_size));
+  // A page that could not be read (a disk error) would end the process with
+  // SIGBUS when touched, where read() reports EIO: copy such a file instead.
+  if (!all_resident(mapping, input.size_)) return std::nullopt;
+  return input;
 }
 
 LeasedInput::~LeasedInput() {
