@@ -360,7 +360,9 @@ Result<InputBytes, IoError> read_input_descriptor(int fd) {
   struct stat status {};
   if (::fstat(fd, &status) != 0) return last_error("stat");
   if (S_ISDIR(status.st_mode)) return IoError{"open", EISDIR, "", ""};
-  const auto size = static_cast<std::size_t>(status.st_size);
+  // Standard input may already have been read from: what is left counts.
+  const off_t offset = S_ISREG(status.st_mode) ? ::lseek(fd, 0, SEEK_CUR) : 0;
+  const auto size = static_cast<std::size_t>(status.st_size - std::clamp<off_t>(offset, 0, status.st_size));
   if (!S_ISREG(status.st_mode) || size == 0) {
     auto bytes = read_descriptor(fd);
     if (!bytes.ok()) return bytes.error();
@@ -458,6 +460,14 @@ Result<Done, IoError> AtomicFile::write(std::span<const std::uint8_t> bytes) {
 }
 
 Result<Done, IoError> AtomicFile::commit(bool sync) {
+  // A file replaced in place keeps its permissions, and its owner where the
+  // process may set it: a private photo must not become readable by all.
+  struct stat existing {};
+  if (::lstat(path_.c_str(), &existing) == 0 && S_ISREG(existing.st_mode)) {
+    // chown first: it clears the set-user-ID and set-group-ID bits.
+    if (::fchown(fd_, existing.st_uid, existing.st_gid) != 0 && errno != EPERM) return last_error("chown");
+    if (::fchmod(fd_, existing.st_mode & 07777) != 0) return last_error("chmod");
+  }
   if (sync && ::fsync(fd_) != 0) return last_error("fsync");
   if (temporary_.empty()) {
     // An unnamed file gets its temporary name only now, just before the rename.

@@ -76,7 +76,7 @@ Result<InputBytes, IoError> read_input_descriptor(int fd);
 // process can open the file for writing or truncate it. The kernel makes
 // such a call wait until the lease is given up, or for up to
 // /proc/sys/fs/lease-break-time seconds (45 by default), and then breaks the
-// lease. unchanged() tells whether the lease still holds, so a caller that
+// lease. unchanged() reports whether the lease still holds, so a caller that
 // checks it after using the bytes knows that they never changed. Move-only.
 class LeasedInput {
  public:
@@ -147,8 +147,10 @@ Result<Done, IoError> write_descriptor(int fd, std::span<const std::uint8_t> byt
 // system allows it, that file has no name until commit() (O_TMPFILE). A
 // process killed while it writes then leaves nothing behind. Elsewhere it is
 // named ".<name>.exifscrub-<random>" from the start. commit() makes it the
-// destination. Destroying an uncommitted AtomicFile removes the temporary
-// file, so a failure at any step leaves the destination untouched. Move-only.
+// destination, with the permissions (and, where the process may set it, the
+// owner) of the regular file it replaces. Destroying an uncommitted
+// AtomicFile removes the temporary file, so a failure at any step leaves
+// the destination untouched. Move-only.
 class AtomicFile {
  public:
   static Result<AtomicFile, IoError> create(const std::filesystem::path& path);

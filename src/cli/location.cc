@@ -35,7 +35,7 @@ Result<Done, IoError> prepare_local_output(const std::filesystem::path& path) {
   if (!status_error && type != std::filesystem::file_type::regular &&
       type != std::filesystem::file_type::symlink && type != std::filesystem::file_type::not_found) {
     return IoError{"write", 0, "the output exists and is not a regular file",
-                   "name a regular file or folder, or use - for standard output"};
+                   "remove or rename it, or choose another output"};
   }
   if (path.has_parent_path()) {
     std::error_code error;

@@ -4,6 +4,7 @@
 
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <string>
@@ -88,6 +89,29 @@ TEST(AtomicFile, LongestNameIsWritten) {
   ASSERT_TRUE(file.value().write(as_span("new")).ok());
   ASSERT_TRUE(file.value().commit(true).ok());
   EXPECT_EQ(list_tree(dir.path()), std::vector<std::string>{name});
+}
+
+TEST(AtomicFile, ReplacementKeepsModeAndOwner) {
+  // Scrubbing a private photo in place must not make it readable by all.
+  TempDir dir;
+  write_bytes(dir / "out.jpg", {'o', 'l', 'd'});
+  ASSERT_EQ(::chmod((dir / "out.jpg").c_str(), 0600), 0);
+  const bool root = ::geteuid() == 0;
+  if (root) ASSERT_EQ(::chown((dir / "out.jpg").c_str(), 1234, 5678), 0);
+
+  auto file = AtomicFile::create(dir / "out.jpg");
+  ASSERT_TRUE(file.ok()) << file.error().message();
+  ASSERT_TRUE(file.value().write(as_span("new")).ok());
+  ASSERT_TRUE(file.value().commit(false).ok());
+
+  struct stat status {};
+  ASSERT_EQ(::stat((dir / "out.jpg").c_str(), &status), 0);
+  EXPECT_EQ(status.st_mode & 07777, 0600u);
+  if (root) {
+    EXPECT_EQ(status.st_uid, 1234u);
+    EXPECT_EQ(status.st_gid, 5678u);
+  }
+  EXPECT_EQ(read_bytes(dir / "out.jpg"), (testing::Bytes{'n', 'e', 'w'}));
 }
 
 TEST(AtomicFile, MissingFolderIsError) {

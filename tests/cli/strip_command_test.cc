@@ -79,7 +79,7 @@ TEST_F(StripCommand, SpecialFileOutputIsNotReplaced) {
   // One remedy only: the generic one for write errors does not apply.
   EXPECT_EQ(result.err,
             "exifscrub: error: pipe: write failed: the output exists and is not a regular file; "
-            "name a regular file or folder, or use - for standard output\n");
+            "remove or rename it, or choose another output\n");
   EXPECT_TRUE(fs::is_fifo(fs::symlink_status(fifo)));
 }
 
