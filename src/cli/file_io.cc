@@ -245,8 +245,8 @@ InputBytes& InputBytes::operator=(InputBytes&& other) noexcept {
 
 namespace {
 
-// Whether every page of the mapping is in memory, as MAP_POPULATE leaves
-// them unless reading one failed.
+// Returns whether every page of the mapping is in memory, as MAP_POPULATE
+// leaves them unless reading one failed.
 bool all_resident(void* mapping, std::size_t size) {
   const auto page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
   std::vector<unsigned char> resident((size + page - 1) / page);
@@ -319,8 +319,8 @@ OutputBuffer::OutputBuffer(OutputBuffer&& other) noexcept
 void OutputBuffer::append(std::span<const std::uint8_t> bytes) {
   if (mapping_ != nullptr && size_ + bytes.size() > mapping_size_) {
     // Grows into a mapping twice as large, or moves to ordinary memory.
-    const std::size_t wanted = std::max(2 * mapping_size_, size_ + bytes.size());
-    void* memory = map_huge_pages(wanted);
+    const std::size_t new_size = std::max(2 * mapping_size_, size_ + bytes.size());
+    void* memory = map_huge_pages(new_size);
     if (memory == nullptr) {
       fallback_.assign(mapping_, mapping_ + size_);
     } else {
@@ -328,7 +328,7 @@ void OutputBuffer::append(std::span<const std::uint8_t> bytes) {
     }
     ::munmap(mapping_, mapping_size_);
     mapping_ = static_cast<std::uint8_t*>(memory);
-    mapping_size_ = memory == nullptr ? 0 : round_up(wanted, kHugePage);
+    mapping_size_ = memory == nullptr ? 0 : round_up(new_size, kHugePage);
   }
   if (mapping_ == nullptr) {
     fallback_.insert(fallback_.end(), bytes.begin(), bytes.end());

@@ -76,8 +76,8 @@ Result<InputBytes, IoError> read_input_descriptor(int fd);
 // process can open the file for writing or truncate it. The kernel makes
 // such a call wait until the lease is given up, or for up to
 // /proc/sys/fs/lease-break-time seconds (45 by default), and then breaks the
-// lease. unchanged() reports whether the lease still holds, so a caller that
-// checks it after using the bytes knows that they never changed. Move-only.
+// lease. unchanged() reports whether the lease still holds. If it does after
+// the bytes were used, they did not change meanwhile. Move-only.
 class LeasedInput {
  public:
   // Opens and maps path when it is a regular file of 1 byte to

@@ -110,6 +110,19 @@ FileScrubResult failed(IoError error) {
   return result;
 }
 
+// Writes what the writer still holds and commits the file: the end of both
+// scrubs once the whole output has verified.
+FileScrubResult commit(GatheringWriter& writer, AtomicFile& file, bool sync, jpeg::ScrubReport report) {
+  writer.flush();
+  if (writer.error()) return failed(*writer.error());
+  auto committed = file.commit(sync);
+  if (!committed.ok()) return failed(committed.error());
+  FileScrubResult result;
+  result.status = FileScrubStatus::Written;
+  result.report = std::move(report);
+  return result;
+}
+
 }  // namespace
 
 FileScrubResult scrub_to_file(std::span<const std::uint8_t> input, const jpeg::ScrubOptions& options,
@@ -131,16 +144,11 @@ FileScrubResult scrub_to_file(std::span<const std::uint8_t> input, const jpeg::S
   }
 
   writer.flush();
-  if (writer.error()) return failed(*writer.error());
-  if (input_unchanged && !input_unchanged()) {
+  if (input_unchanged && !writer.error() && !input_unchanged()) {
     result.status = FileScrubStatus::InputChanged;
     return result;
   }
-  auto committed = file.commit(sync);
-  if (!committed.ok()) return failed(committed.error());
-  result.status = FileScrubStatus::Written;
-  result.report = scrubber.report();
-  return result;
+  return commit(writer, file, sync, scrubber.report());
 }
 
 FileScrubResult apply_orientation_to_file(jpeg::ScrubOutput scrubbed, const jpeg::ScrubOptions& options,
@@ -156,13 +164,7 @@ FileScrubResult apply_orientation_to_file(jpeg::ScrubOutput scrubbed, const jpeg
     result.rejection = report.error();
     return result;
   }
-  writer.flush();
-  if (writer.error()) return failed(*writer.error());
-  auto committed = file.commit(sync);
-  if (!committed.ok()) return failed(committed.error());
-  result.status = FileScrubStatus::Written;
-  result.report = std::move(report).value();
-  return result;
+  return commit(writer, file, sync, std::move(report).value());
 }
 
 }  // namespace exifscrub::cli

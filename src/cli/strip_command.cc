@@ -70,10 +70,7 @@ class StripRun {
     if (!status.ok()) return report_rejection(job, status.error());
     input = InputBytes(Bytes{});
 
-    const std::optional<int>& orientation = scrubber.report().orientation;
-    const bool needs_transform = arguments_.scrub.orientation == jpeg::OrientationMode::Apply &&
-                                 orientation && *orientation >= 2 && *orientation <= 8;
-    if (!needs_transform) {
+    if (!jpeg::needs_transform(scrubber.report(), arguments_.scrub)) {
       auto written = write_location(job.output, output->bytes(), !arguments_.no_fsync);
       if (!written.ok()) return report_io_error(job.name, job.output.text, written.error(), kWriteFix);
       return report_scrubbed(job, scrubber.report());

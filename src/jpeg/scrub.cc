@@ -60,51 +60,10 @@ Status check_transform_limit(const ScrubReport& report, const ScrubOptions& opti
   return Done{};  // no frame header in the report: the transform checks it itself
 }
 
-// Rotates a scrubbed image upright and scrubs the result again, carrying the
-// ICC chunks over: the transform's output holds only JFIF or Adobe. Buffers
-// are released as soon as they are used up, because the transform holds the
-// largest ones (the packed coefficients and its output).
-Result<ScrubOutput> transform_scrubbed(ScrubOutput scrubbed, const ScrubOptions& options) {
-  const int orientation = *scrubbed.report.orientation;
-  if (Status allowed = check_transform_limit(scrubbed.report, options); !allowed) return allowed.error();
-  IccCollector icc;
-  if (Status walked = walk(scrubbed.jpeg, icc); !walked) return walked.error();
-
-  // SOI, then the ICC chunks, then the rest of the transformed image. The
-  // transform takes over the scrubbed image and frees it as it reads.
-  std::vector<std::uint8_t> image;
-  image.reserve(scrubbed.jpeg.size() + scrubbed.jpeg.size() / 16 + 4096 + icc.chunks().size());
-  bool icc_placed = false;
-  const TransformSink append = [&](std::span<const std::uint8_t> bytes) {
-    image.insert(image.end(), bytes.begin(), bytes.end());
-    if (!icc_placed && image.size() >= 2) {
-      image.insert(image.begin() + 2, icc.chunks().begin(), icc.chunks().end());
-      icc_placed = true;
-    }
-    return true;
-  };
-  Result<TransformResult> transformed =
-      transform_to_upright(std::move(scrubbed.jpeg), orientation, options.max_transform_pixels, append);
-  if (!transformed) return transformed.error();
-
-  ScrubOptions second = options;
-  second.orientation = OrientationMode::Drop;
-  Result<ScrubOutput> final_output = run_engine(image, second);
-  if (!final_output) return final_output.error();
-
-  ScrubReport report = std::move(scrubbed.report);
-  report.bytes_out = final_output->jpeg.size();
-  report.orientation_applied = orientation;
-  report.width = transformed->width;
-  report.height = transformed->height;
-  report.trimmed_columns = transformed->trimmed_columns;
-  report.trimmed_rows = transformed->trimmed_rows;
-  return ScrubOutput{std::move(final_output->jpeg), std::move(report)};
-}
-
-// The streaming version of transform_scrubbed(): the transform's output
-// passes through a StreamScrubber to sink, with the ICC chunks put back right
-// after SOI.
+// Rotates a scrubbed image upright and scrubs the result again on its way to
+// sink, putting the ICC chunks back right after SOI: the transform's output
+// contains only JFIF or Adobe. The transform frees the scrubbed image as it
+// reads it, because the packed coefficients are the largest buffer.
 Result<ScrubReport> transform_scrubbed_to(ScrubOutput scrubbed, const ScrubOptions& options,
                                           const StreamScrubber::Sink& sink) {
   const int orientation = *scrubbed.report.orientation;
@@ -155,18 +114,27 @@ Result<ScrubOutput> scrub(std::span<const std::uint8_t> input, const ScrubOption
   return apply_orientation(std::move(scrubbed).value(), options);
 }
 
+bool needs_transform(const ScrubReport& report, const ScrubOptions& options) {
+  const std::optional<int>& orientation = report.orientation;
+  return options.orientation == OrientationMode::Apply && orientation && *orientation >= 2 &&
+         *orientation <= 8;
+}
+
 Result<ScrubOutput> apply_orientation(ScrubOutput scrubbed, const ScrubOptions& options) {
-  const std::optional<int>& orientation = scrubbed.report.orientation;
-  const bool needs_transform = orientation && *orientation >= 2 && *orientation <= 8;
-  if (options.orientation != OrientationMode::Apply || !needs_transform) return scrubbed;
-  return transform_scrubbed(std::move(scrubbed), options);
+  if (!needs_transform(scrubbed.report, options)) return scrubbed;
+  std::vector<std::uint8_t> output;
+  output.reserve(scrubbed.jpeg.size() + scrubbed.jpeg.size() / 16 + 4096);
+  Result<ScrubReport> report =
+      transform_scrubbed_to(std::move(scrubbed), options, [&output](std::span<const std::uint8_t> bytes) {
+        output.insert(output.end(), bytes.begin(), bytes.end());
+      });
+  if (!report) return report.error();
+  return ScrubOutput{std::move(output), std::move(report).value()};
 }
 
 Result<ScrubReport> apply_orientation(ScrubOutput scrubbed, const ScrubOptions& options,
                                       const StreamScrubber::Sink& sink) {
-  const std::optional<int>& orientation = scrubbed.report.orientation;
-  const bool needs_transform = orientation && *orientation >= 2 && *orientation <= 8;
-  if (options.orientation != OrientationMode::Apply || !needs_transform) {
+  if (!needs_transform(scrubbed.report, options)) {
     sink(scrubbed.jpeg);
     return std::move(scrubbed.report);
   }

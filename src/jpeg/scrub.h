@@ -87,6 +87,10 @@ Result<ScrubOutput> scrub(std::span<const std::uint8_t> input, const ScrubOption
 // VerificationFailed when the output fails verify_clean().
 Result<ScrubOutput> apply_orientation(ScrubOutput scrubbed, const ScrubOptions& options);
 
+// Returns true when apply_orientation() would transform an image with this
+// report: Apply mode and an orientation of 2-8.
+bool needs_transform(const ScrubReport& report, const ScrubOptions& options);
+
 // The same, passing the final image to sink in order instead of returning it,
 // so that a rotated image never needs an output buffer. The transform's output
 // goes through a StreamScrubber straight to the sink, and scrubbed.jpeg is

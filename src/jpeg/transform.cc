@@ -338,7 +338,7 @@ bool create_outputs(Session& session, const jpeg_compress_struct& target,
 
 // --- Source: the input in windows, released behind libjpeg when owned --------
 
-// Bytes libjpeg gets per fill; an owned input is given back a window at a time.
+// Bytes libjpeg gets per fill. An owned input is given back a window at a time.
 constexpr std::size_t kInputWindow = 256 * 1024;
 
 // Gives the whole pages of an owned input before `end` back to the system.
@@ -640,7 +640,7 @@ void init_maps(Session& session) {
   }
 }
 
-// Both public versions. owned_input, when set, holds the bytes of jpeg and is
+// Both public versions. owned_input, when set, contains the bytes of jpeg and is
 // released as libjpeg reads it.
 Result<TransformResult> run_transform(std::span<const std::uint8_t> jpeg,
                                       std::vector<std::uint8_t>* owned_input, int orientation,

@@ -46,7 +46,7 @@ TEST(AtomicFile, CommitWithoutSyncReplacesDestination) {
   EXPECT_EQ(list_tree(dir.path()), std::vector<std::string>{"out.jpg"});
 }
 
-// Whether the folder's file system can create unnamed files (O_TMPFILE).
+// Returns whether the folder's file system can create unnamed files (O_TMPFILE).
 bool unnamed_files_work(const std::filesystem::path& folder) {
   const int fd = ::open(folder.c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
   if (fd < 0) return false;

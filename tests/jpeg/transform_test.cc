@@ -307,8 +307,8 @@ TEST(TransformToUpright, SinkGetsSameBytesInPieces) {
 TEST(TransformToUpright, SinkRefusalIsTransformFailed) {
   const Bytes input = compress(1024, 768, TJSAMP_444);
   std::size_t calls = 0;
-  const TransformSink refuse_second = [&](std::span<const std::uint8_t>) { return ++calls < 2; };
-  const auto result = transform_to_upright(Bytes(input), 6, kDefaultLimit, refuse_second);
+  const TransformSink reject_second = [&](std::span<const std::uint8_t>) { return ++calls < 2; };
+  const auto result = transform_to_upright(Bytes(input), 6, kDefaultLimit, reject_second);
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.error().kind, ErrorKind::TransformFailed);
   EXPECT_EQ(result.error().message,
